@@ -1,0 +1,132 @@
+# wisim — build, test, bench, install.
+# `make run` and `make test` do all the set-up on a fresh Debian/Ubuntu
+# machine (through `make deps`). `make test SANITIZE=1` runs the same suite
+# under AddressSanitizer + UndefinedBehaviorSanitizer in build/san/.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+CC ?= cc
+
+PKGS := glib-2.0 gmodule-2.0 gthread-2.0 libpcap gsl json-glib-1.0
+# Debian's libev-dev ships no pkg-config file: use it when present, else -lev.
+EV_CFLAGS := $(shell pkg-config --cflags libev 2>/dev/null)
+EV_LIBS := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# -ffp-contract=off: no fused multiply-add, so results do not depend on how
+# the compiler contracted an expression (DESIGN.md principle 3).
+BASE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -ffp-contract=off $(WARN) -Iinclude
+
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+BUILD := build
+OPT := -O2
+SAN_LDFLAGS :=
+endif
+
+CFLAGS ?=
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EV_CFLAGS)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(EV_LIBS) -lm
+ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS) \
+  -DWS_VERSION='"$(VERSION)"' -DWS_BUILD_FLAGS='"$(strip $(OPT) $(CFLAGS))"'
+
+# ---- sources, listed explicitly -------------------------------------------
+CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
+SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/world.c
+NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c
+TRAFFIC_SRC := sim/traffic/traffic.c
+METRICS_SRC := sim/metrics/metrics.c
+LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC)
+CLI_SRC := sim/cli/main.c sim/cli/run.c
+
+UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world
+VALIDATION_TESTS := mg1
+BENCHES := hold
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_OBJ := $(call obj,$(LIB_SRC))
+CLI_OBJ := $(call obj,$(CLI_SRC))
+LIB := $(BUILD)/libwisim.a
+
+TEST_BINS := $(addprefix $(BUILD)/tests/test-,$(UNIT_TESTS)) \
+  $(addprefix $(BUILD)/tests/validate-,$(VALIDATION_TESTS))
+BENCH_BINS := $(addprefix $(BUILD)/bench-,$(BENCHES))
+
+.PHONY: all deps run test check-deps bench install clean fuzz
+all: $(BUILD)/wisim
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DG_LOG_DOMAIN='"$(word 2,$(subst /, ,$<))"' -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/wisim: $(CLI_OBJ) $(LIB)
+	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test-%: $(BUILD)/obj/tests/unit/test-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/validate-%: $(BUILD)/obj/tests/validation/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
+	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# ---- set-up ---------------------------------------------------------------
+# Debian packages behind each need; `make deps` installs what is missing.
+DEB_PKGS := gcc make pkg-config perl libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev
+
+deps:
+	@missing=""; \
+	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	[ -f /usr/include/ev.h ] || pkg-config --exists libev 2>/dev/null || missing="$$missing libev"; \
+	command -v prove >/dev/null 2>&1 || missing="$$missing prove"; \
+	command -v $(CC) >/dev/null 2>&1 || missing="$$missing $(CC)"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "make deps: missing:$$missing"; \
+	cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(DEB_PKGS)"; \
+	if [ "$$(id -u)" -ne 0 ]; then echo "make deps: run as root: $$cmd"; exit 1; fi; \
+	sh -c "$$cmd"
+
+# ---- the two commands of the README --------------------------------------
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/wisim run scenarios/default.ini -o results/default
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	WISIM=$(abspath $(BUILD)/wisim) prove -e '' $(TEST_BINS) tests/scenarios/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCH_BINS)
+	$(BUILD)/bench-hold 1000 10000000
+	$(BUILD)/bench-hold 100000 10000000
+	$(BUILD)/bench-hold 1000000 10000000
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/wisim $(DESTDIR)$(PREFIX)/share/wisim/scenarios
+	install -m 755 $(BUILD)/wisim $(DESTDIR)$(PREFIX)/bin/wisim
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/wisim/
+	install -m 644 scenarios/*.ini $(DESTDIR)$(PREFIX)/share/wisim/scenarios/
+
+# Coverage-guided fuzzing of the parsers (libFuzzer; needs clang):
+#   make fuzz && build/fuzz/fuzz-scenario -max_total_time=60 tests/scenarios/bad
+FUZZERS := units scenario
+FUZZ_CFLAGS = $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
+fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZERS))
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

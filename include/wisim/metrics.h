@@ -1,0 +1,215 @@
+/* wisim metrics: the collectors models update at their tap points (running
+ * statistics, quantile histograms, time averages, RFC 3550 jitter, per-flow
+ * and per-link counters) and the writers that turn them into result files
+ * (flows.csv, links.csv, timeseries.csv, summary.json), atomically. */
+#ifndef WISIM_METRICS_H
+#define WISIM_METRICS_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wisim/core.h"
+
+/* ---- statistics primitives ---------------------------------------------- */
+
+/* Running count, mean, variance (Welford), min and max. Zero-initialise. */
+typedef struct {
+  uint64_t n;
+  double mean;
+  double m2;   /* sum of squared deviations from the mean */
+  double min;
+  double max;
+} ws_stat;
+
+/* Adds one observation (Welford's update). */
+void ws_stat_add(ws_stat *s, double x);
+/* Sample variance (n - 1 denominator); 0 when n < 2. */
+double ws_stat_variance(const ws_stat *s);
+/* Half-width of the two-sided 95% confidence interval of the mean, Student t
+ * with n - 1 degrees of freedom (GSL); NAN when n < 2. */
+double ws_stat_ci95(const ws_stat *s);
+/* Student t quantile: the value t with P(T <= t) = p for dof degrees. */
+double ws_student_t_quantile(double p, double dof);
+
+/* Quantiles of non-negative values with bounded relative error: log-linear
+ * buckets (each power of two split in 1024 linear buckets, i.e. relative
+ * error below 0.1%), values below 1e-9 counted as 0. Memory is bounded
+ * whatever the number of samples. Opaque. */
+typedef struct ws_hist ws_hist;
+/* An empty histogram: a few dozen bytes; bucket blocks are allocated as
+ * values land in them. Caller frees with ws_hist_free (NULL is a no-op). */
+ws_hist *ws_hist_new(void);
+void ws_hist_free(ws_hist *h);
+/* Counts x (x >= 0; NaN or negative is a programmer error, ignored with a
+ * critical). The exact min and max are kept; values at or above 2^34
+ * (about 1.7e10, e.g. seconds: 544 years) share the top bucket. */
+void ws_hist_add(ws_hist *h, double x);
+/* Number of values added. */
+uint64_t ws_hist_count(const ws_hist *h);
+/* The q-quantile (0 <= q <= 1), by the nearest-rank definition (the
+ * ceil(q n)-th smallest value, at least the first), to within the bucket's
+ * relative error (1/2048, reported at the bucket's midpoint, clamped to the
+ * exact [min, max], so q = 0 and q = 1 are exact); NAN when empty. */
+double ws_hist_quantile(const ws_hist *h, double q);
+
+/* Time average of a piecewise-constant signal (e.g. queue length). */
+typedef struct {
+  ws_time start;   /* when averaging began */
+  ws_time last;    /* time of the last change */
+  double value;    /* current value */
+  double area;     /* integral of the value over [start, last], in value*ns */
+} ws_tavg;
+
+/* Starts (or restarts, e.g. at the end of warmup) averaging at now, keeping
+ * the current value. */
+void ws_tavg_reset(ws_tavg *a, ws_time now);
+/* The signal takes value v from now on. */
+void ws_tavg_set(ws_tavg *a, ws_time now, double v);
+/* The average over [start, now]; the current value when now == start. */
+double ws_tavg_mean(const ws_tavg *a, ws_time now);
+
+/* RFC 3550 section 6.4.1 interarrival jitter estimate, J += (|D| - J)/16. */
+typedef struct {
+  double jitter_s;     /* current estimate, seconds */
+  double last_transit; /* previous packet's transit time, seconds */
+  bool have_last;
+} ws_jitter;
+/* Updates the estimate with a packet sent and received at these times (in
+ * arrival order); the first packet only sets the reference. Zero-initialise. */
+void ws_jitter_add(ws_jitter *j, double sent_s, double received_s);
+
+/* ---- per-entity collectors ---------------------------------------------- */
+
+/* What one flow did, with the meanings of SCENARIO-FORMAT.md "What the
+ * outputs mean". Packets count after warmup by their send time. */
+typedef struct {
+  char *name;             /* flow name ("video" or "video/3"), owned */
+  char *from;             /* sending entity, owned */
+  char *to;               /* receiving entity, owned */
+  const char *transport;  /* "udp", static */
+  const char *type;       /* "cbr", "poisson", ..., static */
+  ws_time active_start;   /* max(start, warmup) */
+  ws_time active_end;     /* min(stop, end of the run) */
+  uint64_t sent_packets, sent_bytes;         /* application payload */
+  uint64_t received_packets, received_bytes; /* application payload */
+  uint64_t in_flight_packets; /* sent, not yet received nor dropped */
+  ws_stat delay;          /* seconds, application to application */
+  ws_hist *delay_hist;    /* seconds, for the percentiles */
+  ws_jitter jitter;
+} ws_flow_stats;
+
+/* Initialises (names are copied; transport and type are borrowed and must
+ * be static; delay_hist is a new, empty histogram) and frees a flow's
+ * collector (clear frees what init allocated and zeroes the struct). */
+void ws_flow_stats_init(ws_flow_stats *f, const char *name, const char *from, const char *to,
+                        const char *transport, const char *type);
+void ws_flow_stats_clear(ws_flow_stats *f);
+/* Packets lost: sent - received - in flight. A count that does not add up
+ * is a collector bug: reported with g_critical, and 0 returned. */
+uint64_t ws_flow_stats_lost(const ws_flow_stats *f);
+
+/* What one direction of a wired link did after warmup. */
+typedef struct {
+  char *link;            /* link name, owned */
+  char *from;            /* transmitting end, owned */
+  char *to;              /* receiving end, owned */
+  double rate_bps;
+  ws_time busy_ns;       /* time spent transmitting */
+  uint64_t tx_packets, tx_bytes;   /* IP packets/bytes put on the wire */
+  uint64_t queue_drops;  /* dropped at the queue (full) */
+  uint64_t loss_drops;   /* lost on the wire (random loss) */
+  uint64_t down_drops;   /* dropped because the link was down */
+  ws_tavg queue_packets; /* packets in the system, counting the one in service */
+  ws_tavg queue_bytes;   /* IP bytes in the system, counting the one in service */
+} ws_link_stats;
+
+/* Initialises (names are copied, counters zero) and frees a direction's
+ * collector. */
+void ws_link_stats_init(ws_link_stats *l, const char *link, const char *from, const char *to,
+                        double rate_bps);
+void ws_link_stats_clear(ws_link_stats *l);
+
+/* A tidy time series: rows (time, entity, metric, value) appended in
+ * simulation order; entity and metric strings are interned by the series. */
+typedef struct ws_series ws_series;
+/* An empty series; caller frees with ws_series_free (NULL is a no-op). */
+ws_series *ws_series_new(void);
+void ws_series_free(ws_series *s);
+/* Appends a row; entity and metric are copied (interned), value is in the
+ * metric's own unit. */
+void ws_series_add(ws_series *s, ws_time t, const char *entity, const char *metric, double value);
+/* Number of rows added. */
+unsigned ws_series_rows(const ws_series *s);
+/* Reads row i (in the order added): any output pointer may be NULL; the
+ * strings are borrowed from the series. False when i >= the row count. */
+bool ws_series_row(const ws_series *s, unsigned i, ws_time *t, const char **entity,
+                   const char **metric, double *value);
+
+/* ---- writers -------------------------------------------------------------- */
+
+/* An output file written under a temporary name (PATH.tmp-XXXXXX in the same
+ * folder) and renamed into place by commit, so a reader never sees half a
+ * file. Abort (or free without commit) removes the temporary. */
+typedef struct ws_outfile ws_outfile;
+/* Creates PATH.tmp-XXXXXX (mode 0666 less the umask) in path's folder, which
+ * must exist. NULL with error (G_FILE_ERROR) when it cannot. */
+ws_outfile *ws_outfile_open(const char *path, GError **error);
+/* Asks commit to fsync the file and its folder, so that the renamed file
+ * survives a power cut (off by default: results are cheap to recompute). */
+void ws_outfile_set_fsync(ws_outfile *o, bool on);
+/* The stream to write to (borrowed: do not fclose it). */
+FILE *ws_outfile_fp(ws_outfile *o);
+/* Flushes, closes and renames into place; frees o. False (and error) on an
+ * I/O failure, in which case nothing is left behind. */
+bool ws_outfile_commit(ws_outfile *o, GError **error);
+/* Closes and removes the temporary, leaving any existing file at the final
+ * path untouched; frees o (NULL is a no-op). */
+void ws_outfile_abort(ws_outfile *o);
+
+/* The writers below each build the whole file and commit it through a
+ * ws_outfile: true on success; false with error (G_FILE_ERROR) and nothing
+ * left behind on an I/O failure. Numbers are formatted locale-independently
+ * with the per-column formats of docs/outputs.md; a value that does not
+ * exist (no packet received, nothing sent, NaN) is an empty field. */
+
+/* flows.csv: one row per flow, the columns of docs/outputs.md. Each flow's
+ * active_start/active_end and in_flight_packets must be set (world finish). */
+bool ws_metrics_write_flows(const char *path, ws_flow_stats *const *flows, unsigned n,
+                            GError **error);
+/* links.csv: one row per link direction. window_ns is the measured time
+ * (end - warmup), end the end of the run (closes the time averages). */
+bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsigned n,
+                            ws_time window_ns, ws_time end, GError **error);
+/* timeseries.csv: time_s,entity,metric,value, rows in the order added. */
+bool ws_metrics_write_series(const char *path, const ws_series *s, GError **error);
+
+/* What summary.json says about a run. */
+typedef struct {
+  const char *wisim_version;
+  const char *build_flags;     /* compiler flags the binary was built with */
+  const char *scenario_name;
+  const char *scenario_path;
+  const char *scenario_sha256;
+  const char *const *overrides; /* NULL-terminated, may be NULL */
+  uint64_t seed;
+  uint64_t run_index;
+  ws_time simulated_ns;        /* end of the run */
+  ws_time warmup_ns;
+  double wall_s;
+  uint64_t events;
+  bool complete;
+  /* headline aggregates over the flows */
+  unsigned n_flows;
+  double total_throughput_bps;
+  double mean_delay_s;         /* packet-weighted over all flows; NAN if none */
+  double loss_ratio;           /* lost / sent over all flows; NAN if none sent */
+} ws_run_info;
+
+/* summary.json (json-glib, pretty): every field above, times in seconds,
+ * events_per_s, the overrides as an array and a "headline" object; NaN is
+ * null. */
+bool ws_metrics_write_summary(const char *path, const ws_run_info *info, GError **error);
+
+#endif

@@ -1,0 +1,41 @@
+/* wisim world builder: turns a validated scenario into the entities of one
+ * simulation (nodes, links, flows and their collectors), wires the tap
+ * points to the metrics collectors, and schedules the starts. */
+#ifndef WISIM_WORLD_H
+#define WISIM_WORLD_H
+
+#include <glib.h>
+
+#include "wisim/core.h"
+#include "wisim/metrics.h"
+#include "wisim/scenario.h"
+
+typedef struct ws_world ws_world;
+
+/* Builds every entity of sc in sim for (seed, run index): random streams are
+ * keyed by them. Schedules flow starts, the end of warmup (collectors reset)
+ * and, when metrics_interval > 0, the time-series sampler. Returns NULL with
+ * error (domain WS_SCENARIO_ERROR, "FILE:LINE: ..." messages) when the
+ * scenario cannot be built (e.g. no route between a flow's ends). sc and sim
+ * are borrowed and must outlive the world. Caller frees with ws_world_free. */
+ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64_t run,
+                       GError **error);
+void ws_world_free(ws_world *w);
+
+/* [simulation] duration and warmup. */
+ws_time ws_world_duration(const ws_world *w);
+ws_time ws_world_warmup(const ws_world *w);
+
+/* Closes the books at time end (normally ws_sim_now after running to the
+ * duration): sets the flows' active ends and in-flight counts. Call once,
+ * before reading the collectors. */
+void ws_world_finish(ws_world *w, ws_time end);
+
+/* The collectors, in scenario order (flows by group then member; links by
+ * group, then direction A->B before B->A). Owned by the world. */
+ws_flow_stats *const *ws_world_flows(const ws_world *w, unsigned *n);
+ws_link_stats *const *ws_world_links(const ws_world *w, unsigned *n);
+/* The time series (empty when metrics_interval is 0). Owned by the world. */
+const ws_series *ws_world_series(const ws_world *w);
+
+#endif
