@@ -35,7 +35,7 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS) \
 
 # ---- sources, listed explicitly -------------------------------------------
 CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
-SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/world.c
+SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/schema.c sim/scenario/world.c
 NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c
 TRAFFIC_SRC := sim/traffic/traffic.c
 METRICS_SRC := sim/metrics/metrics.c

@@ -121,6 +121,7 @@ typedef struct {
   uint64_t queue_drops;  /* dropped at the queue (full) */
   uint64_t loss_drops;   /* lost on the wire (random loss) */
   uint64_t down_drops;   /* dropped because the link was down */
+  uint64_t mtu_drops;    /* dropped at the sender: larger than the link's MTU */
   ws_tavg queue_packets; /* packets in the system, counting the one in service */
   ws_tavg queue_bytes;   /* IP bytes in the system, counting the one in service */
 } ws_link_stats;

@@ -8,7 +8,9 @@
 
 #include "wisim/core.h"
 #include "wisim/metrics.h"
+#include "wisim/net.h"
 #include "wisim/scenario.h"
+#include "wisim/traffic.h"
 
 typedef struct ws_world ws_world;
 
@@ -35,7 +37,26 @@ void ws_world_finish(ws_world *w, ws_time end);
  * group, then direction A->B before B->A). Owned by the world. */
 ws_flow_stats *const *ws_world_flows(const ws_world *w, unsigned *n);
 ws_link_stats *const *ws_world_links(const ws_world *w, unsigned *n);
-/* The time series (empty when metrics_interval is 0). Owned by the world. */
+/* The time series (empty when metrics_interval is 0). Owned by the world.
+ * Rows at warmup + k x metrics_interval (k >= 1, up to the duration), each
+ * covering the interval that ends there: per flow, entity "flow NAME",
+ * metric throughput_bps (payload bits delivered in the interval / interval);
+ * per link direction, entity "link NAME A->B", metrics queue_packets (time
+ * average of packets in the system, counting the one in service) and
+ * utilisation (busy fraction). */
 const ws_series *ws_world_series(const ws_world *w);
+
+/* Warnings found while building ("FILE:LINE: [flow X] packet_size: 23% of
+ * the datagrams exceed the mtu ..."), NULL-terminated, owned by the world.
+ * The command prints them like the loader's. */
+const char *const *ws_world_warnings(const ws_world *w);
+
+/* The network (nodes, links, routes), for observers such as traces. Owned
+ * by the world. */
+ws_net *ws_world_net(const ws_world *w);
+/* The flows' traffic objects, in the order of ws_world_flows. Owned by the
+ * world. */
+unsigned ws_world_n_traffic(const ws_world *w);
+ws_traffic *ws_world_traffic(const ws_world *w, unsigned i);
 
 #endif

@@ -135,9 +135,8 @@ static void print_input_error(const char *path, const GError *error) {
   }
 }
 
-static void print_warnings(const ws_scenario *sc) {
-  for (const char *const *w = ws_scenario_warnings(sc); w && *w; w++)
-    fprintf(stderr, "%s\n", *w);
+static void print_warnings(const char *const *warnings) {
+  for (const char *const *w = warnings; w && *w; w++) fprintf(stderr, "%s\n", *w);
 }
 
 static ws_scenario *load(const char *path, const run_options *o) {
@@ -148,7 +147,7 @@ static ws_scenario *load(const char *path, const run_options *o) {
     g_error_free(error);
     return NULL;
   }
-  print_warnings(sc);
+  print_warnings(ws_scenario_warnings(sc));
   return sc;
 }
 
@@ -168,6 +167,7 @@ int ws_cli_check(int argc, char **argv) {
     const ws_group *simg = ws_scenario_find(sc, "simulation", NULL);
     ws_world *world = ws_world_new(sim, sc, (uint64_t)ws_group_int(simg, "seed"), 0, &error);
     if (world) {
+      print_warnings(ws_world_warnings(world));
       unsigned n_flows, n_links;
       ws_world_flows(world, &n_flows);
       ws_world_links(world, &n_links);
@@ -286,6 +286,8 @@ static int run_one(const ws_scenario *sc, const run_options *o, uint64_t seed, u
     ws_sim_free(sim);
     return WS_EXIT_INPUT;
   }
+  /* Warnings that only the built network shows, once per invocation. */
+  if (run_index == 0) print_warnings(ws_world_warnings(world));
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     fprintf(stderr, "wisim run: cannot create the results folder %s: %s\n", dir,
             g_strerror(errno));

@@ -3,7 +3,6 @@
  * radix 256) keyed on event time, kept stable so that equal times pop in
  * insertion order; cancellation is O(1) and lazy. */
 
-#define G_LOG_DOMAIN "core"
 
 #include "wisim/core.h"
 

@@ -2,7 +2,6 @@
  * quantile histogram, time averages, RFC 3550 jitter, the per-flow/per-link
  * collectors and time series, and the atomic, locale-independent writers of
  * flows.csv, links.csv, timeseries.csv and summary.json (docs/outputs.md). */
-#define G_LOG_DOMAIN "metrics"
 
 #include "wisim/metrics.h"
 
@@ -669,7 +668,7 @@ bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsig
   g_return_val_if_fail(links != NULL || n == 0, false);
   g_return_val_if_fail(window_ns >= 0, false);
   GString *out = g_string_new("link,from,to,rate_bps,tx_packets,tx_bytes,utilisation,"
-                              "queue_drops,loss_drops,down_drops,mean_queue_packets,"
+                              "queue_drops,loss_drops,down_drops,mtu_drops,mean_queue_packets,"
                               "mean_queue_bytes\n");
   for (unsigned i = 0; i < n; i++) {
     const ws_link_stats *l = links[i];
@@ -687,7 +686,7 @@ bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsig
     g_string_append_c(out, ',');
     if (window_ns > 0)
       put_double(out, FMT_RATIO, (double)l->busy_ns / (double)window_ns);
-    const uint64_t drops[] = { l->queue_drops, l->loss_drops, l->down_drops };
+    const uint64_t drops[] = { l->queue_drops, l->loss_drops, l->down_drops, l->mtu_drops };
     for (size_t k = 0; k < G_N_ELEMENTS(drops); k++) {
       g_string_append_c(out, ',');
       put_u64(out, drops[k]);

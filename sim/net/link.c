@@ -1,0 +1,230 @@
+/* wisim wired link: two independent directions, each a device queue in
+ * front of a transmitter. A packet is transmitted in ceil(bits x 1e9 / rate)
+ * ns, then either lost (one Bernoulli draw from the direction's stream) or
+ * handed to the far node's IP layer `delay` ns later. Two events per packet
+ * and hop (end of transmission, arrival; one when delay is 0), no allocation. */
+#include <glib.h>
+
+#include "wisim/link.h"
+#include "wisim/rng.h"
+
+typedef struct {
+  ws_link *link;
+  unsigned index;          /* 0: end 0 -> end 1 */
+  ws_node *rx_node;
+  ws_queue *queue;         /* owned */
+  ws_packet *in_service;   /* being transmitted, owned; NULL when idle */
+  ws_time tx_start_ns;     /* when in_service started */
+  ws_time busy_origin_ns;  /* busy time counts from here (the last reset) */
+  ws_rng loss_rng;         /* (seed, run, "link NAME", "loss A->B") */
+  ws_link_stats stats;
+} link_dir;
+
+struct ws_link {
+  ws_net *net;
+  ws_sim *sim;
+  char *name;
+  ws_node *ends[2];
+  ws_link_config cfg;
+  uint32_t mtu_bytes;      /* cfg.mtu_bytes capped at the IPv4 maximum */
+  link_dir dir[2];
+};
+
+ws_time ws_link_tx_ns(int64_t rate_bps, uint32_t ip_bytes) {
+  g_return_val_if_fail(rate_bps > 0 && ip_bytes <= WS_IPV4_MAX_BYTES, 0);
+  /* ip_bytes * 8e9 <= 5.3e14: exact in 64 bits; round up. */
+  uint64_t bit_ns = (uint64_t)ip_bytes * 8u * 1000000000u;
+  return (ws_time)((bit_ns + (uint64_t)rate_bps - 1) / (uint64_t)rate_bps);
+}
+
+/* Tap point "queue length": packets and bytes in the system, counting the
+ * packet in service. Called after every change. */
+static void note_occupancy(link_dir *d, ws_time now) {
+  uint64_t packets = d->queue->packets, bytes = d->queue->bytes;
+  if (d->in_service) {
+    packets++;
+    bytes += d->in_service->ip_bytes;
+  }
+  ws_tavg_set(&d->stats.queue_packets, now, (double)packets);
+  ws_tavg_set(&d->stats.queue_bytes, now, (double)bytes);
+}
+
+/* An AQM dropped an accepted packet at dequeue. */
+static void queue_dropped(void *ctx, ws_packet *p) {
+  link_dir *d = ctx;
+  d->stats.queue_drops++;
+  ws_net_drop(d->link->net, p, WS_DROP_QUEUE);
+}
+
+static void tx_end(ws_sim *sim, void *ctx);
+
+static void start_tx(link_dir *d, ws_packet *p, ws_time now) {
+  d->in_service = p;
+  d->tx_start_ns = now;
+  ws_sim_schedule(d->link->sim, ws_link_tx_ns(d->link->cfg.rate_bps, p->ip_bytes), tx_end, d);
+}
+
+/* The last bit reached the far end's propagation: hand p up. */
+static void arrive(ws_sim *sim, void *ctx) {
+  (void)sim;
+  ws_packet *p = ctx;
+  link_dir *d = p->hop;
+  p->hop = NULL;
+  ws_net_ip_input(d->link->net, d->rx_node, p);
+}
+
+static void tx_end(ws_sim *sim, void *ctx) {
+  link_dir *d = ctx;
+  ws_link *l = d->link;
+  ws_time now = ws_sim_now(sim);
+  ws_packet *p = d->in_service;
+  g_assert(p != NULL);
+  d->stats.busy_ns += now - MAX(d->tx_start_ns, d->busy_origin_ns);
+  d->stats.tx_packets++;
+  d->stats.tx_bytes += p->ip_bytes;
+  d->in_service = NULL;
+  ws_packet *next = ws_queue_dequeue(d->queue, now);
+  if (next) start_tx(d, next, now);
+  note_occupancy(d, now);
+  if (l->cfg.loss > 0 && ws_rng_bernoulli(&d->loss_rng, l->cfg.loss)) {
+    d->stats.loss_drops++;
+    ws_net_drop(l->net, p, WS_DROP_LOSS);
+    return;
+  }
+  if (l->cfg.delay_ns == 0) { /* no propagation: arrive now, one event saved */
+    ws_net_ip_input(l->net, d->rx_node, p);
+    return;
+  }
+  p->hop = d;
+  ws_sim_schedule(sim, l->cfg.delay_ns, arrive, p);
+}
+
+void ws_link_send(ws_link *l, unsigned dir, ws_packet *p) {
+  g_return_if_fail(l != NULL && dir < 2 && p != NULL);
+  link_dir *d = &l->dir[dir];
+  ws_time now = ws_sim_now(l->sim);
+  if (p->ip_bytes > l->mtu_bytes) {
+    d->stats.mtu_drops++;
+    ws_net_drop(l->net, p, WS_DROP_MTU);
+    return;
+  }
+  p->enqueue_ns = now;
+  if (!d->in_service) {
+    g_assert(d->queue->packets == 0);
+    start_tx(d, p, now);
+  } else if (!ws_queue_enqueue(d->queue, p, now)) {
+    d->stats.queue_drops++;
+    ws_net_drop(l->net, p, WS_DROP_QUEUE);
+    return;
+  }
+  note_occupancy(d, now);
+}
+
+ws_link *ws_link_new(ws_net *net, const char *name, ws_node *a, ws_node *b,
+                     const ws_link_config *cfg, uint64_t seed, uint64_t run) {
+  g_return_val_if_fail(net != NULL && name != NULL && a != NULL && b != NULL, NULL);
+  g_return_val_if_fail(cfg != NULL && cfg->rate_bps > 0 && cfg->delay_ns >= 0, NULL);
+  g_return_val_if_fail(cfg->loss >= 0 && cfg->loss <= 1, NULL);
+  ws_queue *queues[2] = {ws_queue_new(&cfg->queue), ws_queue_new(&cfg->queue)};
+  if (!queues[0]) return NULL;
+  ws_link *l = g_new0(ws_link, 1);
+  l->net = net;
+  l->sim = ws_net_sim(net);
+  l->name = g_strdup(name);
+  l->ends[0] = a;
+  l->ends[1] = b;
+  l->cfg = *cfg;
+  l->cfg.queue.discipline = NULL; /* not owned; the queues were made from it */
+  l->mtu_bytes = MIN(cfg->mtu_bytes, WS_IPV4_MAX_BYTES);
+  char *entity = g_strdup_printf("link %s", name);
+  for (unsigned i = 0; i < 2; i++) {
+    link_dir *d = &l->dir[i];
+    d->link = l;
+    d->index = i;
+    d->rx_node = l->ends[1 - i];
+    d->queue = queues[i];
+    d->queue->drop_fn = queue_dropped;
+    d->queue->drop_ctx = d;
+    const char *from = ws_node_name(l->ends[i]), *to = ws_node_name(l->ends[1 - i]);
+    char *purpose = g_strdup_printf("loss %s->%s", from, to);
+    ws_rng_init(&d->loss_rng, seed, run, entity, purpose);
+    g_free(purpose);
+    ws_link_stats_init(&d->stats, name, from, to, (double)cfg->rate_bps);
+    ws_time now = ws_sim_now(l->sim);
+    ws_tavg_reset(&d->stats.queue_packets, now);
+    ws_tavg_reset(&d->stats.queue_bytes, now);
+    d->busy_origin_ns = now;
+  }
+  g_free(entity);
+  return l;
+}
+
+void ws_link_free(ws_link *l) {
+  if (!l) return;
+  ws_packet_pool *pool = ws_net_pool(l->net);
+  for (unsigned i = 0; i < 2; i++) {
+    link_dir *d = &l->dir[i];
+    if (d->in_service) ws_packet_free(pool, d->in_service);
+    ws_queue_free(d->queue, pool);
+    ws_link_stats_clear(&d->stats);
+  }
+  g_free(l->name);
+  g_free(l);
+}
+
+const char *ws_link_name(const ws_link *l) { return l->name; }
+
+ws_node *ws_link_end(const ws_link *l, unsigned end) {
+  g_return_val_if_fail(l != NULL && end < 2, NULL);
+  return l->ends[end];
+}
+
+const ws_link_config *ws_link_get_config(const ws_link *l) { return &l->cfg; }
+
+ws_link_stats *ws_link_get_stats(ws_link *l, unsigned dir) {
+  g_return_val_if_fail(l != NULL && dir < 2, NULL);
+  return &l->dir[dir].stats;
+}
+
+const ws_queue *ws_link_get_queue(const ws_link *l, unsigned dir) {
+  g_return_val_if_fail(l != NULL && dir < 2, NULL);
+  return l->dir[dir].queue;
+}
+
+uint64_t ws_link_mtu_drops(const ws_link *l, unsigned dir) {
+  g_return_val_if_fail(l != NULL && dir < 2, 0);
+  return l->dir[dir].stats.mtu_drops;
+}
+
+ws_time ws_link_busy_ns(const ws_link *l, unsigned dir, ws_time now) {
+  g_return_val_if_fail(l != NULL && dir < 2, 0);
+  const link_dir *d = &l->dir[dir];
+  ws_time busy = d->stats.busy_ns;
+  if (d->in_service && now > MAX(d->tx_start_ns, d->busy_origin_ns))
+    busy += now - MAX(d->tx_start_ns, d->busy_origin_ns);
+  return busy;
+}
+
+void ws_link_reset_stats(ws_link *l, ws_time now) {
+  g_return_if_fail(l != NULL);
+  for (unsigned i = 0; i < 2; i++) {
+    link_dir *d = &l->dir[i];
+    ws_link_stats *s = &d->stats;
+    s->busy_ns = 0;
+    s->tx_packets = s->tx_bytes = 0;
+    s->queue_drops = s->loss_drops = s->down_drops = s->mtu_drops = 0;
+    ws_tavg_reset(&s->queue_packets, now);
+    ws_tavg_reset(&s->queue_bytes, now);
+    d->busy_origin_ns = now;
+  }
+}
+
+void ws_link_finish(ws_link *l, ws_time end) {
+  g_return_if_fail(l != NULL);
+  for (unsigned i = 0; i < 2; i++) {
+    link_dir *d = &l->dir[i];
+    d->stats.busy_ns = ws_link_busy_ns(l, i, end);
+    d->busy_origin_ns = MAX(d->busy_origin_ns, end);
+    note_occupancy(d, end);
+  }
+}

@@ -1,0 +1,593 @@
+/* wisim world builder: turns a validated scenario into nodes, links and
+ * flows in one ws_sim, wires the drop tap to the flows' in-flight counts,
+ * and schedules the warmup reset and the time-series sampler. The only code
+ * that knows both the scenario vocabulary and the models' APIs. */
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "wisim/link.h"
+#include "wisim/net.h"
+#include "wisim/packet.h"
+#include "wisim/traffic.h"
+#include "wisim/world.h"
+
+/* First UDP ports: receivers count up from 5001 per receiving node, senders
+ * from 49152 (the IANA dynamic range, RFC 6335) per sending node. */
+enum { FIRST_DST_PORT = 5001, FIRST_SRC_PORT = 49152, LAST_PORT = 65535 };
+
+typedef struct {
+  ws_traffic *traffic;  /* owned */
+  char *entity;         /* "flow NAME", for the time series */
+  uint64_t prev_rx_bytes;
+} world_flow;
+
+typedef struct {
+  ws_link *link;        /* owned by the network */
+  unsigned dir;
+  char *entity;         /* "link NAME A->B" */
+  ws_time prev_busy_ns;
+  double prev_area;     /* integral of packets in system at the last sample */
+} world_link_dir;
+
+struct ws_world {
+  ws_sim *sim;
+  const ws_scenario *sc;
+  ws_time duration_ns, warmup_ns, interval_ns;
+  ws_packet_pool *pool;
+  ws_net *net;
+  GArray *flows;        /* world_flow */
+  GArray *link_dirs;    /* world_link_dir: per link, A->B then B->A */
+  GPtrArray *flow_stats;  /* ws_flow_stats *, borrowed from the flows */
+  GPtrArray *link_stats;  /* ws_link_stats *, borrowed from the links */
+  ws_series *series;
+  GPtrArray *warnings;  /* char *, owned, NULL-terminated */
+  bool routes_valid;    /* no node or link errors: route checks mean something */
+  bool finished;
+};
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* "[kind NAME]" or "[kind]". Caller frees. */
+static char *group_label(const ws_group *g) {
+  const char *name = ws_group_name(g);
+  return name ? g_strdup_printf("[%s %s]", ws_group_kind(g), name)
+              : g_strdup_printf("[%s]", ws_group_kind(g));
+}
+
+/* Appends "FILE:LINE: [group] key: message" (key may be NULL: the group's
+ * header line) to errors. */
+G_GNUC_PRINTF(5, 6)
+static void add_error(GString *errors, const ws_scenario *sc, const ws_group *g, const char *key,
+                      const char *fmt, ...) {
+  int line = key ? ws_group_key_line(g, key) : 0;
+  if (line <= 0) line = ws_group_line(g);
+  char *label = group_label(g);
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = g_strdup_vprintf(fmt, ap);
+  va_end(ap);
+  if (errors->len) g_string_append_c(errors, '\n');
+  g_string_append_printf(errors, "%s:%d: %s %s%s%s", ws_scenario_path(sc), line, label,
+                         key ? key : "", key ? ": " : "", msg);
+  g_free(msg);
+  g_free(label);
+}
+
+/* ---- collectors' clock ---------------------------------------------------- */
+
+/* Integral of a time average's signal from its start to now. */
+static double tavg_integral(const ws_tavg *a, ws_time now) {
+  return a->area + a->value * (double)(now - a->last);
+}
+
+/* End of warmup: every collector restarts (flows count packets by their
+ * send time, so theirs are still empty; links restart here). */
+static void warmup_end(ws_sim *sim, void *ctx) {
+  ws_world *w = ctx;
+  ws_time now = ws_sim_now(sim);
+  for (unsigned i = 0; i < ws_net_n_links(w->net); i++)
+    ws_link_reset_stats(ws_net_link(w->net, i), now);
+  for (unsigned i = 0; i < w->flows->len; i++) {
+    world_flow *f = &g_array_index(w->flows, world_flow, i);
+    f->prev_rx_bytes = ws_traffic_rx_bytes(f->traffic);
+  }
+  for (unsigned i = 0; i < w->link_dirs->len; i++) {
+    world_link_dir *d = &g_array_index(w->link_dirs, world_link_dir, i);
+    d->prev_busy_ns = 0;
+    d->prev_area = 0;
+  }
+}
+
+/* One row per flow and per link direction and metric, every interval after
+ * warmup; each value covers the interval that ends at the sample time. */
+static void sample(ws_sim *sim, void *ctx) {
+  ws_world *w = ctx;
+  ws_time now = ws_sim_now(sim);
+  double interval_s = ws_time_to_s(w->interval_ns);
+  for (unsigned i = 0; i < w->flows->len; i++) {
+    world_flow *f = &g_array_index(w->flows, world_flow, i);
+    uint64_t rx = ws_traffic_rx_bytes(f->traffic);
+    ws_series_add(w->series, now, f->entity, "throughput_bps",
+                  (double)(rx - f->prev_rx_bytes) * 8.0 / interval_s);
+    f->prev_rx_bytes = rx;
+  }
+  for (unsigned i = 0; i < w->link_dirs->len; i++) {
+    world_link_dir *d = &g_array_index(w->link_dirs, world_link_dir, i);
+    ws_link_stats *s = ws_link_get_stats(d->link, d->dir);
+    double area = tavg_integral(&s->queue_packets, now);
+    ws_time busy = ws_link_busy_ns(d->link, d->dir, now);
+    ws_series_add(w->series, now, d->entity, "queue_packets",
+                  MAX(0.0, area - d->prev_area) / (double)w->interval_ns);
+    ws_series_add(w->series, now, d->entity, "utilisation",
+                  (double)(busy - d->prev_busy_ns) / (double)w->interval_ns);
+    d->prev_area = area;
+    d->prev_busy_ns = busy;
+  }
+  if (now + w->interval_ns <= w->duration_ns) ws_sim_schedule(sim, w->interval_ns, sample, w);
+}
+
+/* The drop tap: a counted packet leaves its flow's in-flight count. */
+static void on_drop(void *ctx, const ws_packet *p, ws_drop_reason why) {
+  (void)why;
+  ws_world *w = ctx;
+  if (p->flow < w->flows->len)
+    ws_traffic_on_drop(g_array_index(w->flows, world_flow, p->flow).traffic, p);
+}
+
+/* ---- building ------------------------------------------------------------- */
+
+/* True when ref names a group with count (its members are NAME/i). */
+static bool is_counted_group(const ws_scenario *sc, const char *ref) {
+  const ws_group *g = ws_scenario_entity_group(sc, ref);
+  return g && ws_group_count(g) > 0 && ws_group_name(g) && strcmp(ws_group_name(g), ref) == 0;
+}
+
+static void add_nodes(ws_world *w, const ws_group *g, ws_node_kind kind, GString *errors) {
+  const char *name = ws_group_name(g);
+  int count = ws_group_count(g);
+  for (int i = 0; i < (count > 0 ? count : 1); i++) {
+    char *member = count > 0 ? g_strdup_printf("%s/%d", name, i) : g_strdup(name);
+    if (!ws_net_add_node(w->net, member, kind) && strcmp(member, "core") != 0)
+      add_error(errors, w->sc, g, NULL, "the name %s is already taken", member);
+    g_free(member);
+  }
+}
+
+/* Resolves a reference to wired nodes. Returns the members (caller frees
+ * the array, not the nodes) or NULL after adding an error. */
+static GPtrArray *resolve(ws_world *w, const ws_group *g, const char *key, const char *ref,
+                          GString *errors) {
+  char **names = ws_scenario_expand(w->sc, ref);
+  if (!names || !names[0]) {
+    add_error(errors, w->sc, g, key, "expected the name of a host or router, found \"%s\"", ref);
+    g_strfreev(names);
+    return NULL;
+  }
+  GPtrArray *nodes = g_ptr_array_new();
+  for (char **n = names; *n; n++) {
+    ws_node *node = ws_net_find_node(w->net, *n);
+    if (!node) {
+      add_error(errors, w->sc, g, key,
+                "%s is not a host or router; only wired nodes are supported yet", *n);
+      g_ptr_array_free(nodes, TRUE);
+      nodes = NULL;
+      break;
+    }
+    g_ptr_array_add(nodes, node);
+  }
+  g_strfreev(names);
+  return nodes;
+}
+
+static bool link_config(ws_world *w, const ws_group *g, ws_link_config *cfg, GString *errors) {
+  size_t before = errors->len;
+  memset(cfg, 0, sizeof *cfg);
+  ws_quantity rate = ws_group_quantity(g, "rate");
+  if (rate.kind != WS_UNIT_RATE || rate.exact <= 0)
+    add_error(errors, w->sc, g, "rate", "expected a data rate above 0 such as 10Mbit/s");
+  cfg->rate_bps = rate.exact;
+  cfg->delay_ns = ws_group_time(g, "delay");
+  cfg->loss = ws_group_quantity(g, "loss").value;
+  ws_quantity mtu = ws_group_quantity(g, "mtu");
+  /* An MTU must at least carry the headers of an empty UDP datagram. */
+  if (mtu.exact < (int64_t)ws_packet_udp_ip_bytes(0))
+    add_error(errors, w->sc, g, "mtu", "expected at least 28B (the UDP and IPv4 headers)");
+  cfg->mtu_bytes = (uint32_t)MIN(mtu.exact, (int64_t)UINT32_MAX);
+  const char *queue = ws_group_enum(g, "queue");
+  cfg->queue.discipline = queue ? queue : "droptail";
+  if (!ws_queue_known(cfg->queue.discipline))
+    add_error(errors, w->sc, g, "queue",
+              "queue discipline \"%s\" is not supported yet (supported: droptail)",
+              cfg->queue.discipline);
+  ws_quantity limit = ws_group_quantity(g, "queue_limit");
+  cfg->queue.limit_in_bytes = limit.kind == WS_UNIT_SIZE;
+  cfg->queue.limit = limit.exact > 0 ? (uint64_t)limit.exact : 0;
+  if (ws_group_has(g, "ecn") && ws_group_bool(g, "ecn"))
+    add_error(errors, w->sc, g, "ecn", "ECN is not supported yet");
+  return errors->len == before;
+}
+
+static void add_link_dir(ws_world *w, ws_link *l, unsigned dir) {
+  world_link_dir d = {.link = l, .dir = dir};
+  d.entity = g_strdup_printf("link %s %s->%s", ws_link_name(l), ws_node_name(ws_link_end(l, dir)),
+                             ws_node_name(ws_link_end(l, 1 - dir)));
+  g_array_append_val(w->link_dirs, d);
+  g_ptr_array_add(w->link_stats, ws_link_get_stats(l, dir));
+}
+
+static void add_links(ws_world *w, const ws_group *g, uint64_t seed, uint64_t run,
+                      GString *errors) {
+  char **ends = ws_group_list(g, "between");
+  if (!ends || g_strv_length(ends) != 2) {
+    add_error(errors, w->sc, g, "between", "expected two ends such as server, core");
+    g_strfreev(ends);
+    return;
+  }
+  GPtrArray *a = resolve(w, g, "between", ends[0], errors);
+  GPtrArray *b = resolve(w, g, "between", ends[1], errors);
+  ws_link_config cfg;
+  bool ok = link_config(w, g, &cfg, errors) && a && b;
+  if (ok && a->len > 1 && b->len > 1) {
+    add_error(errors, w->sc, g, "between",
+              "a link joins one node to one node or to each member of one group, not two groups");
+    ok = false;
+  }
+  if (ok) {
+    /* One side a group: one link per member, named LINK/i (as flows). */
+    bool grouped = is_counted_group(w->sc, ends[0]) || is_counted_group(w->sc, ends[1]);
+    unsigned n = MAX(a->len, b->len);
+    for (unsigned i = 0; i < n; i++) {
+      ws_node *na = g_ptr_array_index(a, a->len > 1 ? i : 0);
+      ws_node *nb = g_ptr_array_index(b, b->len > 1 ? i : 0);
+      char *name = grouped ? g_strdup_printf("%s/%u", ws_group_name(g), i)
+                           : g_strdup(ws_group_name(g));
+      if (na == nb) {
+        add_error(errors, w->sc, g, "between", "a link cannot join %s to itself", ws_node_name(na));
+      } else if (ws_net_n_links(w->net) >= WS_NET_MAX_LINKS) {
+        add_error(errors, w->sc, g, NULL, "more than %u links (the address plan's limit)",
+                  WS_NET_MAX_LINKS);
+      } else {
+        ws_link *l = ws_net_add_link(w->net, name, na, nb, &cfg, seed, run);
+        g_assert(l != NULL);
+        add_link_dir(w, l, 0);
+        add_link_dir(w, l, 1);
+      }
+      g_free(name);
+    }
+  }
+  if (a) g_ptr_array_free(a, TRUE);
+  if (b) g_ptr_array_free(b, TRUE);
+  g_strfreev(ends);
+}
+
+/* Largest payload the size distribution can draw, or -1 when unbounded. */
+static double max_payload(const ws_dist *d) {
+  switch (d->kind) {
+  case WS_DIST_FIXED: return d->a.value;
+  case WS_DIST_UNIFORM: return d->b.value;
+  default: return -1;
+  }
+}
+
+/* Probability that one payload drawn from an unbounded distribution is
+ * rounded to more than max_payload bytes (exp: e^(-x/mean); Pareto with
+ * scale xm = mean (a - 1)/a: (xm/x)^a). */
+static double p_above(const ws_dist *d, double max_payload) {
+  double x = max_payload + 0.5, mean = d->a.value;
+  if (d->kind == WS_DIST_EXP) return exp(-x / mean);
+  double xm = mean * (d->shape - 1) / d->shape;
+  return x <= xm ? 1.0 : pow(xm / x, d->shape);
+}
+
+/* Checks that the largest datagram fits the MTU of every link on the route:
+ * an error for a fixed or bounded size that does not. Unbounded sizes (exp,
+ * pareto) cannot be bounded: a datagram too large for a link is dropped
+ * there (WS_DROP_MTU), with a warning when that is more than 1 in 1000. */
+static void check_mtu(ws_world *w, const ws_group *g, ws_node *from, ws_node *to,
+                      const ws_dist *size, GString *errors) {
+  double payload = max_payload(size);
+  uint64_t ip_bytes = ws_packet_udp_ip_bytes(0) + (uint64_t)llround(MAX(payload, 0));
+  uint32_t path_mtu = WS_IPV4_MAX_BYTES;
+  const ws_link *narrowest = NULL;
+  for (ws_node *cur = from; cur != to;) {
+    unsigned dir;
+    ws_link *l = ws_net_first_link(w->net, cur, to, &dir);
+    g_assert(l != NULL);
+    uint32_t mtu = MIN(ws_link_get_config(l)->mtu_bytes, WS_IPV4_MAX_BYTES);
+    if (mtu < path_mtu) {
+      path_mtu = mtu;
+      narrowest = l;
+    }
+    cur = ws_link_end(l, 1 - dir);
+  }
+  if (payload >= 0 && ip_bytes > path_mtu) {
+    add_error(errors, w->sc, g, "packet_size",
+              "a %" G_GUINT64_FORMAT "B datagram (payload + 28B of UDP/IPv4 headers) does not "
+              "fit the %uB mtu of link %s; wisim does not fragment",
+              ip_bytes, path_mtu, narrowest ? ws_link_name(narrowest) : "?");
+  } else if (payload < 0) {
+    double p = p_above(size, (double)path_mtu - ws_packet_udp_ip_bytes(0));
+    if (p > 1e-3) {
+      GString *msg = g_string_new(NULL);
+      add_error(msg, w->sc, g, "packet_size",
+                "%.3g%% of the datagrams (%s) exceed the %uB mtu of link %s%s and will be dropped "
+                "there (wisim does not fragment); raise its mtu, up to 65535B, to carry them",
+                100 * p, ws_group_string(g, "packet_size") ? ws_group_string(g, "packet_size") : "",
+                path_mtu, narrowest ? ws_link_name(narrowest) : "",
+                narrowest ? "" : " (the IPv4 maximum)");
+      /* Members of a group behind the same narrow link: say it once. */
+      bool seen = false;
+      for (unsigned i = 0; i < w->warnings->len && !seen; i++)
+        seen = strcmp(g_ptr_array_index(w->warnings, i), msg->str) == 0;
+      if (seen) g_string_free(msg, TRUE);
+      else g_ptr_array_add(w->warnings, g_string_free(msg, FALSE));
+    }
+  }
+}
+
+static bool flow_params(ws_world *w, const ws_group *g, ws_traffic_params *p, const char **type,
+                        ws_time *start, ws_time *stop, GString *errors) {
+  size_t before = errors->len;
+  const char *transport = ws_group_enum(g, "transport");
+  if (transport && strcmp(transport, "udp") != 0)
+    add_error(errors, w->sc, g, "transport", "transport %s is not supported yet (supported: udp)",
+              transport);
+  *type = ws_group_enum(g, "type");
+  if (!*type) *type = "cbr";
+  if (!ws_traffic_find_gen(*type))
+    add_error(errors, w->sc, g, "type",
+              "traffic type %s is not supported yet (supported: cbr, poisson)", *type);
+  memset(p, 0, sizeof *p);
+  if (!ws_group_has(g, "rate")) {
+    add_error(errors, w->sc, g, NULL, "missing key rate (a %s flow needs one, e.g. 2Mbit/s)",
+              *type);
+  } else {
+    ws_quantity rate = ws_group_quantity(g, "rate");
+    p->rate_in_packets = rate.kind == WS_UNIT_PKT_RATE;
+    p->rate = rate.value;
+    p->rate_bps = p->rate_in_packets ? 0 : rate.exact;
+    if (!(rate.value > 0))
+      add_error(errors, w->sc, g, "rate", "expected a rate above 0 such as 2Mbit/s or 100pkt/s");
+  }
+  p->size = ws_group_dist(g, "packet_size");
+  if (!p->rate_in_packets && p->rate > 0 && !(ws_dist_mean(&p->size) > 0))
+    add_error(errors, w->sc, g, "packet_size",
+              "a rate in bit/s needs a mean packet size above 0B");
+  *start = ws_group_time(g, "start");
+  *stop = ws_group_time(g, "stop"); /* "end" (the default) gives the duration */
+  if (*stop <= *start) {
+    if (ws_group_has(g, "stop"))
+      add_error(errors, w->sc, g, "stop", "expected a stop time after start");
+    else
+      add_error(errors, w->sc, g, "start", "expected a start before the end of the run");
+  }
+  return errors->len == before;
+}
+
+static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t run,
+                      uint32_t *dst_ports, uint32_t *src_ports, GString *errors) {
+  const char *from_ref = ws_group_string(g, "from"), *to_ref = ws_group_string(g, "to");
+  if (!from_ref || !to_ref) {
+    add_error(errors, w->sc, g, NULL, "a flow needs both from and to");
+    return;
+  }
+  GPtrArray *from = resolve(w, g, "from", from_ref, errors);
+  GPtrArray *to = resolve(w, g, "to", to_ref, errors);
+  ws_traffic_params params;
+  const char *type;
+  ws_time start, stop;
+  bool ok = flow_params(w, g, &params, &type, &start, &stop, errors) && from && to;
+  if (ok && from->len > 1 && to->len > 1 && from->len != to->len) {
+    add_error(errors, w->sc, g, "to", "groups of unequal size (%u and %u) cannot be paired",
+              from->len, to->len);
+    ok = false;
+  }
+  if (ok) {
+    bool grouped = is_counted_group(w->sc, from_ref) || is_counted_group(w->sc, to_ref);
+    unsigned n = MAX(from->len, to->len);
+    for (unsigned i = 0; i < n; i++) {
+      ws_node *src = g_ptr_array_index(from, from->len > 1 ? i : 0);
+      ws_node *dst = g_ptr_array_index(to, to->len > 1 ? i : 0);
+      if (src == dst) {
+        add_error(errors, w->sc, g, "to", "a flow from %s to itself", ws_node_name(src));
+        continue;
+      }
+      if (!w->routes_valid) continue; /* errors in nodes or links say why already */
+      if (ws_net_hops(w->net, src, dst) < 0) {
+        add_error(errors, w->sc, g, NULL,
+                  "no route from %s to %s (routes cross routers only; hosts do not forward)",
+                  ws_node_name(src), ws_node_name(dst));
+        continue;
+      }
+      size_t before = errors->len;
+      check_mtu(w, g, src, dst, &params.size, errors);
+      if (errors->len != before) continue;
+      uint32_t *dport = &dst_ports[ws_node_index(dst)], *sport = &src_ports[ws_node_index(src)];
+      if (*dport > LAST_PORT || *sport > LAST_PORT) {
+        add_error(errors, w->sc, g, NULL, "too many flows at %s (UDP ports exhausted)",
+                  ws_node_name(*dport > LAST_PORT ? dst : src));
+        continue;
+      }
+      char *name = grouped ? g_strdup_printf("%s/%u", ws_group_name(g), i)
+                           : g_strdup(ws_group_name(g));
+      ws_traffic_config cfg = {
+          .name = name,
+          .type = type,
+          .index = w->flows->len,
+          .from = src,
+          .to = dst,
+          .src_port = (uint16_t)(*sport)++,
+          .dst_port = (uint16_t)(*dport)++,
+          .params = params,
+          .start_ns = start,
+          .stop_ns = MIN(stop, w->duration_ns),
+          .warmup_ns = w->warmup_ns,
+      };
+      world_flow f = {.traffic = ws_traffic_new(w->net, &cfg, seed, run)};
+      g_assert(f.traffic != NULL);
+      f.entity = g_strdup_printf("flow %s", name);
+      g_array_append_val(w->flows, f);
+      g_ptr_array_add(w->flow_stats, ws_traffic_get_stats(f.traffic));
+      g_free(name);
+    }
+  }
+  if (from) g_ptr_array_free(from, TRUE);
+  if (to) g_ptr_array_free(to, TRUE);
+}
+
+/* Kinds that describe no entity of the wired network: nothing to build. */
+static bool is_settings_kind(const char *kind) {
+  return !strcmp(kind, "simulation") || !strcmp(kind, "radio") || !strcmp(kind, "handover") ||
+         !strcmp(kind, "trace");
+}
+
+ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64_t run,
+                       GError **error) {
+  g_return_val_if_fail(sim != NULL && sc != NULL, NULL);
+  g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+  ws_world *w = g_new0(ws_world, 1);
+  w->sim = sim;
+  w->sc = sc;
+  w->pool = ws_packet_pool_new();
+  w->net = ws_net_new(sim, w->pool);
+  w->flows = g_array_new(FALSE, TRUE, sizeof(world_flow));
+  w->link_dirs = g_array_new(FALSE, TRUE, sizeof(world_link_dir));
+  w->flow_stats = g_ptr_array_new();
+  w->link_stats = g_ptr_array_new();
+  w->series = ws_series_new();
+  w->warnings = g_ptr_array_new_with_free_func(g_free);
+  GString *errors = g_string_new(NULL);
+
+  const ws_group *simg = ws_scenario_find(sc, "simulation", NULL);
+  g_return_val_if_fail(simg != NULL, NULL);
+  w->duration_ns = ws_group_time(simg, "duration");
+  w->warmup_ns = ws_group_time(simg, "warmup");
+  w->interval_ns = ws_group_time(simg, "metrics_interval");
+  if (w->duration_ns <= 0)
+    add_error(errors, sc, simg, "duration", "expected a duration above 0s");
+  else if (w->warmup_ns >= w->duration_ns)
+    add_error(errors, sc, simg, "warmup", "expected a warmup shorter than the duration");
+
+  /* Nodes first (core, then hosts and routers in file order), so that links
+   * and flows may name any of them. */
+  ws_net_add_node(w->net, "core", WS_NODE_ROUTER);
+  unsigned n_groups = ws_scenario_n_groups(sc);
+  for (unsigned i = 0; i < n_groups; i++) {
+    const ws_group *g = ws_scenario_group(sc, i);
+    const char *kind = ws_group_kind(g);
+    if (!strcmp(kind, "host")) add_nodes(w, g, WS_NODE_HOST, errors);
+    else if (!strcmp(kind, "router")) add_nodes(w, g, WS_NODE_ROUTER, errors);
+    else if (strcmp(kind, "link") && strcmp(kind, "flow") && !is_settings_kind(kind))
+      add_error(errors, sc, g, NULL, "%s groups are not supported yet (wired hosts, routers, "
+                "links and UDP flows are)", kind);
+  }
+  for (unsigned i = 0; i < n_groups; i++) {
+    const ws_group *g = ws_scenario_group(sc, i);
+    if (!strcmp(ws_group_kind(g), "link")) add_links(w, g, seed, run, errors);
+  }
+  ws_net_build_routes(w->net);
+  w->routes_valid = errors->len == 0;
+  unsigned n_nodes = ws_net_n_nodes(w->net);
+  uint32_t *dst_ports = g_new(uint32_t, n_nodes), *src_ports = g_new(uint32_t, n_nodes);
+  for (unsigned i = 0; i < n_nodes; i++) {
+    dst_ports[i] = FIRST_DST_PORT;
+    src_ports[i] = FIRST_SRC_PORT;
+  }
+  for (unsigned i = 0; i < n_groups; i++) {
+    const ws_group *g = ws_scenario_group(sc, i);
+    if (!strcmp(ws_group_kind(g), "flow")) add_flows(w, g, seed, run, dst_ports, src_ports, errors);
+  }
+  g_free(dst_ports);
+  g_free(src_ports);
+
+  if (errors->len) {
+    g_set_error_literal(error, WS_SCENARIO_ERROR, WS_SCENARIO_ERROR_INVALID, errors->str);
+    g_string_free(errors, TRUE);
+    ws_world_free(w);
+    return NULL;
+  }
+  g_string_free(errors, TRUE);
+  g_ptr_array_add(w->warnings, NULL);
+
+  ws_net_set_drop_hook(w->net, on_drop, w);
+  /* The warmup reset is scheduled first so that at time warmup it runs
+   * before any other event of that time (ties go by insertion order). */
+  if (w->warmup_ns > 0) ws_sim_schedule_at(sim, w->warmup_ns, warmup_end, w);
+  for (unsigned i = 0; i < w->flows->len; i++)
+    ws_traffic_start(g_array_index(w->flows, world_flow, i).traffic);
+  if (w->interval_ns > 0 && w->warmup_ns + w->interval_ns <= w->duration_ns)
+    ws_sim_schedule_at(sim, w->warmup_ns + w->interval_ns, sample, w);
+  return w;
+}
+
+void ws_world_free(ws_world *w) {
+  if (!w) return;
+  for (unsigned i = 0; i < w->flows->len; i++) {
+    world_flow *f = &g_array_index(w->flows, world_flow, i);
+    ws_traffic_free(f->traffic);
+    g_free(f->entity);
+  }
+  for (unsigned i = 0; i < w->link_dirs->len; i++)
+    g_free(g_array_index(w->link_dirs, world_link_dir, i).entity);
+  g_array_free(w->flows, TRUE);
+  g_array_free(w->link_dirs, TRUE);
+  g_ptr_array_free(w->flow_stats, TRUE);
+  g_ptr_array_free(w->link_stats, TRUE);
+  ws_net_free(w->net);
+  ws_packet_pool_free(w->pool);
+  ws_series_free(w->series);
+  g_ptr_array_free(w->warnings, TRUE);
+  g_free(w);
+}
+
+ws_time ws_world_duration(const ws_world *w) { return w->duration_ns; }
+ws_time ws_world_warmup(const ws_world *w) { return w->warmup_ns; }
+
+void ws_world_finish(ws_world *w, ws_time end) {
+  g_return_if_fail(w != NULL && !w->finished);
+  w->finished = true;
+  for (unsigned i = 0; i < w->flows->len; i++) {
+    ws_traffic *t = g_array_index(w->flows, world_flow, i).traffic;
+    ws_flow_stats *s = ws_traffic_get_stats(t);
+    ws_time stop = ws_traffic_get_config(t)->stop_ns;
+    /* Active from max(start, warmup) to min(stop, end); never negative. */
+    s->active_end = MAX(s->active_start, MIN(stop, end));
+  }
+  for (unsigned i = 0; i < ws_net_n_links(w->net); i++)
+    ws_link_finish(ws_net_link(w->net, i), end);
+}
+
+ws_flow_stats *const *ws_world_flows(const ws_world *w, unsigned *n) {
+  g_return_val_if_fail(w != NULL, NULL);
+  if (n) *n = w->flow_stats->len;
+  return (ws_flow_stats *const *)w->flow_stats->pdata;
+}
+
+ws_link_stats *const *ws_world_links(const ws_world *w, unsigned *n) {
+  g_return_val_if_fail(w != NULL, NULL);
+  if (n) *n = w->link_stats->len;
+  return (ws_link_stats *const *)w->link_stats->pdata;
+}
+
+const ws_series *ws_world_series(const ws_world *w) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return w->series;
+}
+
+ws_net *ws_world_net(const ws_world *w) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return w->net;
+}
+
+unsigned ws_world_n_traffic(const ws_world *w) { return w->flows->len; }
+
+ws_traffic *ws_world_traffic(const ws_world *w, unsigned i) {
+  g_return_val_if_fail(w != NULL && i < w->flows->len, NULL);
+  return g_array_index(w->flows, world_flow, i).traffic;
+}
+
+const char *const *ws_world_warnings(const ws_world *w) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return (const char *const *)w->warnings->pdata;
+}
