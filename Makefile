@@ -31,7 +31,8 @@ CFLAGS ?=
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EV_CFLAGS)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(EV_LIBS) -lm
 ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS) \
-  -DWS_VERSION='"$(VERSION)"' -DWS_BUILD_FLAGS='"$(strip $(OPT) $(CFLAGS))"'
+  -DWS_VERSION='"$(VERSION)"' -DWS_BUILD_FLAGS='"$(strip $(OPT) $(CFLAGS))"' \
+  -DWS_PREFIX='"$(PREFIX)"'
 
 # ---- sources, listed explicitly -------------------------------------------
 CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
@@ -82,13 +83,14 @@ $(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 # ---- set-up ---------------------------------------------------------------
 # Debian packages behind each need; `make deps` installs what is missing.
-DEB_PKGS := gcc make pkg-config perl libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev
 
 deps:
 	@missing=""; \
 	for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	[ -f /usr/include/ev.h ] || pkg-config --exists libev 2>/dev/null || missing="$$missing libev"; \
 	command -v prove >/dev/null 2>&1 || missing="$$missing prove"; \
+	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	command -v $(CC) >/dev/null 2>&1 || missing="$$missing $(CC)"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "make deps: missing:$$missing"; \
@@ -103,7 +105,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	WISIM=$(abspath $(BUILD)/wisim) prove -e '' $(TEST_BINS) tests/scenarios/run.sh
+	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)

@@ -442,6 +442,30 @@ static bool is_settings_kind(const char *kind) {
          !strcmp(kind, "trace");
 }
 
+/* Diagnostics for `--log scenario=info|debug`: what was built, the address
+ * plan and the routes, so a user can see why a packet goes where it goes. */
+static void log_world(const ws_world *w) {
+  unsigned n_nodes = ws_net_n_nodes(w->net);
+  g_info("built %u nodes, %u links, %u flows", n_nodes, ws_net_n_links(w->net), w->flows->len);
+  for (unsigned i = 0; i < n_nodes; i++) {
+    const ws_node *n = ws_net_node(w->net, i);
+    char addr[16];
+    GString *line = g_string_new(NULL);
+    for (unsigned k = 0; k < ws_node_n_ifaces(n); k++)
+      g_string_append_printf(line, " %s", ws_ipv4_format(ws_node_iface_addr(n, k), addr));
+    g_info("node %s (%s):%s", ws_node_name(n),
+           ws_node_get_kind(n) == WS_NODE_HOST ? "host" : "router",
+           line->len ? line->str : " no interface");
+    g_string_free(line, TRUE);
+    for (unsigned j = 0; j < n_nodes; j++) {
+      const ws_node *to = ws_net_node(w->net, j);
+      if (i != j)
+        g_debug("route %s -> %s: %d hops", ws_node_name(n), ws_node_name(to),
+                ws_net_hops(w->net, n, to));
+    }
+  }
+}
+
 ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64_t run,
                        GError **error) {
   g_return_val_if_fail(sim != NULL && sc != NULL, NULL);
@@ -510,6 +534,7 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
   g_string_free(errors, TRUE);
   g_ptr_array_add(w->warnings, NULL);
 
+  log_world(w);
   ws_net_set_drop_hook(w->net, on_drop, w);
   /* The warmup reset is scheduled first so that at time warmup it runs
    * before any other event of that time (ties go by insertion order). */

@@ -64,6 +64,18 @@ for sc in scenarios/*.ini; do
   done
 done
 
+# No leaks and no invalid accesses under valgrind (the sanitizer build has
+# its own checks and does not run under valgrind).
+if command -v valgrind >/dev/null 2>&1 && [ "${WISIM_SANITIZE:-0}" != 1 ]; then
+  for sc in scenarios/*.ini; do
+    name=$(basename "$sc" .ini)
+    status_is 0 "valgrind: $sc runs without leaks or memory errors" valgrind -q --leak-check=full \
+      --errors-for-leak-kinds=definite,indirect --error-exitcode=9 "$WISIM" run "$sc" -o "$tmp/vg-$name" --quiet
+  done
+else
+  echo "# valgrind checks skipped (no valgrind, or a sanitizer build)"
+fi
+
 # Another seed gives other numbers (the Poisson flow of default.ini).
 status_is 0 "run default.ini with --seed 2" "$WISIM" run scenarios/default.ini -o "$tmp/seed2" --seed 2 --quiet
 cmp -s "$tmp/default/flows.csv" "$tmp/seed2/flows.csv" && not_ok "another seed changes flows.csv" || ok "another seed changes flows.csv"
