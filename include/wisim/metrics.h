@@ -68,6 +68,9 @@ void ws_tavg_reset(ws_tavg *a, ws_time now);
 /* The signal takes value v from now on. */
 void ws_tavg_set(ws_tavg *a, ws_time now, double v);
 /* The average over [start, now]; the current value when now == start. */
+/* The integral of the signal over [start, now], in value x ns (for averages
+ * over sub-intervals: the difference of two integrals). */
+double ws_tavg_integral(const ws_tavg *a, ws_time now);
 double ws_tavg_mean(const ws_tavg *a, ws_time now);
 
 /* RFC 3550 section 6.4.1 interarrival jitter estimate, J += (|D| - J)/16. */

@@ -171,8 +171,9 @@ int ws_cli_check(int argc, char **argv) {
       unsigned n_flows, n_links;
       ws_world_flows(world, &n_flows);
       ws_world_links(world, &n_links);
-      printf("%s: valid (%u groups; %u flows, %u link directions)\n", path,
-             ws_scenario_n_groups(sc), n_flows, n_links);
+      printf("%s: valid (%u group%s; %u flow%s, %u link direction%s)\n", path,
+             ws_scenario_n_groups(sc), ws_scenario_n_groups(sc) == 1 ? "" : "s", n_flows,
+             n_flows == 1 ? "" : "s", n_links, n_links == 1 ? "" : "s");
       ws_world_free(world);
       status = WS_EXIT_OK;
     } else {

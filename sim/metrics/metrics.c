@@ -235,14 +235,20 @@ void ws_tavg_set(ws_tavg *a, ws_time now, double v)
   a->value = v;
 }
 
+double ws_tavg_integral(const ws_tavg *a, ws_time now)
+{
+  g_return_val_if_fail(a != NULL, NAN);
+  g_return_val_if_fail(now >= a->last, NAN);
+  return a->area + a->value * (double)(now - a->last);
+}
+
 double ws_tavg_mean(const ws_tavg *a, ws_time now)
 {
   g_return_val_if_fail(a != NULL, NAN);
   g_return_val_if_fail(now >= a->last, NAN);
   if (now == a->start)
     return a->value;
-  double area = a->area + a->value * (double)(now - a->last);
-  return area / (double)(now - a->start);
+  return ws_tavg_integral(a, now) / (double)(now - a->start);
 }
 
 /* ---- ws_jitter -------------------------------------------------------------- */

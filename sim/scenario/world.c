@@ -55,30 +55,37 @@ static char *group_label(const ws_group *g) {
               : g_strdup_printf("[%s]", ws_group_kind(g));
 }
 
-/* Appends "FILE:LINE: [group] key: message" (key may be NULL: the group's
- * header line) to errors. */
-G_GNUC_PRINTF(5, 6)
-static void add_error(GString *errors, const ws_scenario *sc, const ws_group *g, const char *key,
-                      const char *fmt, ...) {
+/* Appends "FILE:LINE: [warning: ][group] key: message" (key may be NULL: the
+ * group's header line) to out, in the loader's format. */
+static void vadd_problem(GString *out, bool warning, const ws_scenario *sc, const ws_group *g,
+                         const char *key, const char *fmt, va_list ap) {
   int line = key ? ws_group_key_line(g, key) : 0;
   if (line <= 0) line = ws_group_line(g);
   char *label = group_label(g);
-  va_list ap;
-  va_start(ap, fmt);
   char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  if (errors->len) g_string_append_c(errors, '\n');
-  g_string_append_printf(errors, "%s:%d: %s %s%s%s", ws_scenario_path(sc), line, label,
-                         key ? key : "", key ? ": " : "", msg);
+  if (out->len) g_string_append_c(out, '\n');
+  g_string_append_printf(out, "%s:%d: %s%s %s%s%s", ws_scenario_path(sc), line,
+                         warning ? "warning: " : "", label, key ? key : "", key ? ": " : "", msg);
   g_free(msg);
   g_free(label);
 }
 
-/* ---- collectors' clock ---------------------------------------------------- */
+G_GNUC_PRINTF(5, 6)
+static void add_error(GString *errors, const ws_scenario *sc, const ws_group *g, const char *key,
+                      const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vadd_problem(errors, false, sc, g, key, fmt, ap);
+  va_end(ap);
+}
 
-/* Integral of a time average's signal from its start to now. */
-static double tavg_integral(const ws_tavg *a, ws_time now) {
-  return a->area + a->value * (double)(now - a->last);
+G_GNUC_PRINTF(5, 6)
+static void add_warning(GString *out, const ws_scenario *sc, const ws_group *g, const char *key,
+                        const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vadd_problem(out, true, sc, g, key, fmt, ap);
+  va_end(ap);
 }
 
 /* End of warmup: every collector restarts (flows count packets by their
@@ -115,7 +122,7 @@ static void sample(ws_sim *sim, void *ctx) {
   for (unsigned i = 0; i < w->link_dirs->len; i++) {
     world_link_dir *d = &g_array_index(w->link_dirs, world_link_dir, i);
     ws_link_stats *s = ws_link_get_stats(d->link, d->dir);
-    double area = tavg_integral(&s->queue_packets, now);
+    double area = ws_tavg_integral(&s->queue_packets, now);
     ws_time busy = ws_link_busy_ns(d->link, d->dir, now);
     ws_series_add(w->series, now, d->entity, "queue_packets",
                   MAX(0.0, area - d->prev_area) / (double)w->interval_ns);
@@ -310,7 +317,7 @@ static void check_mtu(ws_world *w, const ws_group *g, ws_node *from, ws_node *to
     double p = p_above(size, (double)path_mtu - ws_packet_udp_ip_bytes(0));
     if (p > 1e-3) {
       GString *msg = g_string_new(NULL);
-      add_error(msg, w->sc, g, "packet_size",
+      add_warning(msg, w->sc, g, "packet_size",
                 "%.3g%% of the datagrams (%s) exceed the %uB mtu of link %s%s and will be dropped "
                 "there (wisim does not fragment); raise its mtu, up to 65535B, to carry them",
                 100 * p, ws_group_string(g, "packet_size") ? ws_group_string(g, "packet_size") : "",

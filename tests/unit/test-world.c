@@ -136,7 +136,7 @@ static void test_end_to_end(void) {
   const char *const *warnings = ws_world_warnings(r.w);
   g_assert_nonnull(warnings[0]);
   g_assert_null(warnings[1]);
-  g_assert_nonnull(strstr(warnings[0], "t.ini:33: [flow back] packet_size: 5.26% of the datagrams"));
+  g_assert_nonnull(strstr(warnings[0], "t.ini:33: warning: [flow back] packet_size: 5.26% of the datagrams"));
   g_assert_nonnull(strstr(warnings[0], "1500B mtu of link last"));
   g_assert_cmpuint(back->sent_packets - back->received_packets - back->in_flight_packets, ==,
                    dropped);
