@@ -759,15 +759,33 @@ static void test_load_file(void) {
   g_free(dir);
 }
 
-/* ---- regressions found by tests/fuzz/fuzz-scenario.c ------------------------------------ */
+/* ---- edge cases and regressions found by tests/fuzz/fuzz-scenario.c ------------------------ */
 
-static void test_fuzz_regressions(void) {
-  /* Each must load or fail cleanly (the sanitizers watch). */
+/* Found by the fuzzer: an override (or a file name) that is not UTF-8 was
+ * copied into the message as is; GError messages must be UTF-8. Invalid
+ * bytes now show as U+FFFD, and the override is refused. */
+static void test_fuzz_non_utf8(void) {
+  const char *const sets[] = {"link wire.r\xff=1", NULL};
+  char *msg = load_err("[simulation]\nduration = 1s\n", sets);
+  g_assert_true(g_utf8_validate(msg, -1, NULL));
+  g_assert_cmpstr(msg, ==, "--set 'link wire.r\xef\xbf\xbd=1': not valid UTF-8 text");
+  g_free(msg);
+  GError *error = NULL;
+  const char text[] = "[simulation]\nduration = 0s\n";
+  ws_scenario *sc = ws_scenario_load_data("lab\xfe.ini", text, strlen(text), NULL, &error);
+  g_assert_null(sc);
+  g_assert_cmpstr(error->message, ==, "lab\xef\xbf\xbd.ini:2: [simulation] duration: must be more than 0, found \"0s\"");
+  g_error_free(error);
+}
+
+/* Inputs at the edges: each must load or fail cleanly (the sanitizers
+ * watch), and a scenario that loads must expand every one of its names. */
+static void test_edge_cases(void) {
   static const char *const inputs[] = {
       "[",
       "]",
       "=",
-      "[simulation]\nduration=1s\n[host a]\ncount=100000\n[flow f]\nfrom=a\nto=a/99999\nrate=1bit/s\n",
+      "[simulation]\nduration=1s\n[host a]\ncount=100000\n[host b]\n[flow f]\nfrom=a/99999\nto=b\nrate=1bit/s\n",
       "[simulation]\nduration=9223372036854775807ns\nwarmup=9223372036854775806ns\n",
       "[simulation]\nduration=1s\n[layout L]\nrings=10\nsectors=6\n[ue u]\ncell=L/330.5\n",
       "[simulation]\nduration=1s\n[event e]\ntarget=L/0.0\naction=cell-on\nat=0s\n[layout L]\n",
@@ -779,17 +797,35 @@ static void test_fuzz_regressions(void) {
   };
   for (unsigned i = 0; i < G_N_ELEMENTS(inputs); i++) {
     GError *error = NULL;
-    ws_scenario *sc = ws_scenario_load_data("fuzz.ini", inputs[i], strlen(inputs[i]), NULL, &error);
+    ws_scenario *sc = ws_scenario_load_data("edge.ini", inputs[i], strlen(inputs[i]), NULL, &error);
     g_assert_true((sc == NULL) != (error == NULL));
     if (sc) {
       for (unsigned j = 0; j < ws_scenario_n_groups(sc); j++) {
         const ws_group *g = ws_scenario_group(sc, j);
-        if (ws_group_name(g)) g_strfreev(ws_scenario_expand(sc, ws_group_name(g)));
+        if (!ws_group_name(g)) continue;
+        char **members = ws_scenario_expand(sc, ws_group_name(g));
+        g_assert_nonnull(members);
+        g_strfreev(members);
       }
     }
     ws_scenario_free(sc);
     g_clear_error(&error);
   }
+  /* The first one that loads: 100000 members, the last one addressable. */
+  GError *error = NULL;
+  ws_scenario *sc = ws_scenario_load_data("edge.ini", inputs[3], strlen(inputs[3]), NULL, &error);
+  g_assert_no_error(error);
+  char **members = ws_scenario_expand(sc, "a");
+  g_assert_cmpuint(g_strv_length(members), ==, 100000);
+  g_assert_cmpstr(members[99999], ==, "a/99999");
+  g_strfreev(members);
+  ws_scenario_free(sc);
+  /* The longest duration there is, exactly. */
+  sc = ws_scenario_load_data("edge.ini", inputs[4], strlen(inputs[4]), NULL, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(ws_group_time(ws_scenario_find(sc, "simulation", NULL), "duration"), ==, INT64_MAX);
+  g_assert_cmpuint(g_strv_length((char **)ws_scenario_warnings(sc)), ==, 1); /* warmup > half */
+  ws_scenario_free(sc);
 }
 
 int main(int argc, char **argv) {
@@ -817,6 +853,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/scenario/groups-paired", test_groups_paired);
   g_test_add_func("/scenario/describe-models", test_describe_models);
   g_test_add_func("/scenario/load-file", test_load_file);
-  g_test_add_func("/scenario/fuzz-regressions", test_fuzz_regressions);
+  g_test_add_func("/scenario/edge-cases", test_edge_cases);
+  g_test_add_func("/scenario/fuzz/non-utf8", test_fuzz_non_utf8);
   return g_test_run();
 }
