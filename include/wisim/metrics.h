@@ -101,6 +101,19 @@ typedef struct {
   ws_stat delay;          /* seconds, application to application */
   ws_hist *delay_hist;    /* seconds, for the percentiles */
   ws_jitter jitter;
+  /* TCP flows (written empty for UDP flows) */
+  uint64_t retransmissions; /* data segments retransmitted after warmup */
+  uint64_t rto_count;       /* retransmission timeouts after warmup */
+  /* bulk flows with a size: from start to the last byte delivered; -1 when
+   * not applicable or not finished by the end */
+  ws_time completion_ns;
+  /* request-response flows: time from sending a request to receiving the
+   * whole response, seconds, one sample per exchange */
+  ws_stat response;
+  ws_hist *response_hist;
+  /* voip flows: E-model MOS (ITU-T G.107 / G.107.1 as documented in
+   * docs/traffic.md); NAN when not applicable */
+  double mos;
 } ws_flow_stats;
 
 /* Initialises (names are copied; transport and type are borrowed and must

@@ -121,6 +121,63 @@ bool ws_net_udp_bind(ws_net *net, ws_node *n, uint16_t port, ws_udp_recv_fn fn, 
  * address of the interface it leaves by) and routes it. Takes ownership of
  * p (dropped with WS_DROP_NO_ROUTE when there is no route). */
 void ws_net_udp_send(ws_net *net, ws_node *n, ws_packet *p);
+/* ---- contract for issue 3 (network stack) -------------------------------- */
+
+/* Delivery of a TCP segment or an ICMP message, as for UDP. */
+typedef void (*ws_ip_recv_fn)(ws_net *net, ws_packet *p, void *ctx);
+
+/* Binds TCP port `port` of node n to fn: every segment addressed to (n,
+ * port) is handed to fn, whatever its source (the TCP endpoint
+ * demultiplexes). Returns false when the port is taken. */
+bool ws_net_tcp_bind(ws_net *net, ws_node *n, uint16_t port, ws_ip_recv_fn fn, void *ctx);
+void ws_net_tcp_unbind(ws_net *net, ws_node *n, uint16_t port);
+/* Receives the ICMP echo replies with identifier id arriving at node n.
+ * Echo requests are answered by every node's IP layer itself (RFC 1122
+ * 3.2.2.6), without any binding. Returns false when id is taken at n. */
+bool ws_net_icmp_bind(ws_net *net, ws_node *n, uint16_t id, ws_ip_recv_fn fn, void *ctx);
+/* Sends an IP packet from node n whose protocol, ip_bytes, transport fields
+ * and dst_addr are already set by the caller (TCP, ICMP); fills src_addr and
+ * routes it. Takes ownership of p. */
+void ws_net_ip_send(ws_net *net, ws_node *n, ws_packet *p);
+
+/* Takes a link out of service (up = false) or back (up = true) at the
+ * current time, then recomputes every route. Going down, the packets queued
+ * and in transmission in both directions are dropped (WS_DROP_LINK_DOWN,
+ * counted in down_drops) and packets sent onto it later are dropped too
+ * until it is up again; packets already propagating arrive. */
+void ws_net_set_link_up(ws_net *net, ws_link *l, bool up);
+bool ws_net_link_is_up(const ws_net *net, const ws_link *l);
+
+/* Tap points for observers (traces, live views): models call them, never a
+ * writer. ENQUEUE: a device accepted p for transmission (or started it at
+ * once); DEQUEUE: p starts transmission on the wire (its time is the pcap
+ * time of a sent packet); DROP: p leaves the network (reason set; link NULL
+ * when not at a link); RECEIVE: p arrived at node from link (end of
+ * propagation), before IP input. */
+typedef enum {
+  WS_TAP_ENQUEUE,
+  WS_TAP_DEQUEUE,
+  WS_TAP_DROP,
+  WS_TAP_RECEIVE,
+} ws_tap_kind;
+
+typedef struct {
+  ws_tap_kind kind;
+  ws_time time_ns;
+  const ws_node *node;     /* the transmitting node (ENQUEUE, DEQUEUE, DROP at a
+                              link), the receiving node (RECEIVE), the node
+                              that dropped it (other DROPs) */
+  const ws_link *link;     /* the link involved, or NULL */
+  unsigned dir;            /* its direction (0: end 0 -> end 1) */
+  const ws_packet *packet; /* borrowed for the duration of the call */
+  ws_drop_reason reason;   /* DROP only */
+} ws_tap_event;
+
+typedef void (*ws_tap_fn)(void *ctx, const ws_tap_event *ev);
+/* Adds an observer called at every tap point, in the order added. Costs
+ * nothing on the packet path when no tap is set. ctx is borrowed. */
+void ws_net_add_tap(ws_net *net, ws_tap_fn fn, void *ctx);
+
 /* IP input: a device hands p up at node n. Delivers it locally when it is
  * addressed to n, else forwards it (routers only: TTL - 1, dropped at 0).
  * Takes ownership of p. */

@@ -22,8 +22,35 @@
 #define WS_IPV4_DEFAULT_TTL 64u
 
 /* IANA protocol numbers (the IPv4 protocol field). */
+#define WS_IP_PROTO_ICMP 1u
 #define WS_IP_PROTO_TCP 6u
 #define WS_IP_PROTO_UDP 17u
+
+/* The IPv4 ECN field (RFC 3168 section 5). */
+#define WS_ECN_NOT_ECT 0u
+#define WS_ECN_ECT1 1u
+#define WS_ECN_ECT0 2u
+#define WS_ECN_CE 3u
+
+/* TCP flags (RFC 793, RFC 3168 for ECE and CWR), bit values of the header. */
+#define WS_TCP_FIN 0x01u
+#define WS_TCP_SYN 0x02u
+#define WS_TCP_RST 0x04u
+#define WS_TCP_PSH 0x08u
+#define WS_TCP_ACK 0x10u
+#define WS_TCP_URG 0x20u
+#define WS_TCP_ECE 0x40u
+#define WS_TCP_CWR 0x80u
+/* packet.tcp_wscale when the SYN carries no window-scale option. */
+#define WS_TCP_NO_WSCALE 0xffu
+/* At most 4 SACK blocks fit the 40 bytes of options (RFC 2018 section 3);
+ * 3 when timestamps are also present. */
+#define WS_TCP_MAX_SACK 4u
+
+/* ICMP message types (RFC 792). */
+#define WS_ICMP_ECHO_REPLY 0u
+#define WS_ICMP_ECHO_REQUEST 8u
+#define WS_ICMP_HEADER_BYTES 8u
 
 /* packet.flow of a packet that belongs to no flow. */
 #define WS_PACKET_NO_FLOW UINT32_MAX
@@ -48,10 +75,33 @@ struct ws_packet {
   uint32_t ip_bytes;      /* total length: payload + transport header + 20 */
   uint32_t src_addr;      /* host byte order, e.g. 10.0.0.1 = 0x0a000001 */
   uint32_t dst_addr;
-  /* transport: UDP (RFC 768) today; the ports are shared with TCP, whose
-   * sequence/ack/flags fields will join them here in issue 3. */
+  uint8_t ecn;            /* IPv4 ECN field: WS_ECN_NOT_ECT, _ECT0/1, _CE */
+  /* transport: UDP (RFC 768) and TCP share the ports */
   uint16_t src_port;
   uint16_t dst_port;
+  /* TCP header (RFC 793; options RFC 7323, RFC 2018), valid when protocol is
+   * WS_IP_PROTO_TCP. ip_bytes = payload + 20 + tcp_options_bytes + 20. */
+  uint32_t tcp_seq;
+  uint32_t tcp_ack;
+  uint8_t tcp_flags;         /* WS_TCP_SYN | WS_TCP_ACK ... */
+  uint8_t tcp_options_bytes; /* option bytes including padding: a multiple of 4, <= 40 */
+  uint16_t tcp_window;       /* the 16-bit window field as sent (already scaled down) */
+  uint16_t tcp_mss;          /* MSS option (SYN only), 0 when absent */
+  uint8_t tcp_wscale;        /* window-scale shift (SYN only), WS_TCP_NO_WSCALE when absent */
+  bool tcp_sack_permitted;   /* SACK-permitted option (SYN only) */
+  bool tcp_has_ts;           /* timestamps option present */
+  uint32_t tcp_tsval;
+  uint32_t tcp_tsecr;
+  uint8_t tcp_n_sack;        /* SACK blocks present, <= WS_TCP_MAX_SACK */
+  struct {
+    uint32_t left, right;    /* [left, right) in sequence space */
+  } tcp_sack[WS_TCP_MAX_SACK];
+  /* ICMP echo (RFC 792), valid when protocol is WS_IP_PROTO_ICMP.
+   * ip_bytes = payload + 8 + 20. */
+  uint8_t icmp_type;
+  uint8_t icmp_code;
+  uint16_t icmp_id;
+  uint16_t icmp_seq;
   /* in the network: private to sim/net */
   void *hop;              /* while on a wire: the link direction carrying it */
   ws_time enqueue_ns;     /* when it entered its current device queue (AQM sojourn) */

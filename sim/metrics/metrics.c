@@ -282,6 +282,9 @@ void ws_flow_stats_init(ws_flow_stats *f, const char *name, const char *from, co
   f->transport = transport;
   f->type = type;
   f->delay_hist = ws_hist_new();
+  f->response_hist = ws_hist_new();
+  f->completion_ns = -1;
+  f->mos = NAN;
 }
 
 void ws_flow_stats_clear(ws_flow_stats *f)
@@ -292,6 +295,7 @@ void ws_flow_stats_clear(ws_flow_stats *f)
   g_free(f->from);
   g_free(f->to);
   ws_hist_free(f->delay_hist);
+  ws_hist_free(f->response_hist);
   memset(f, 0, sizeof *f);
 }
 
@@ -576,6 +580,7 @@ static void put_field(GString *out, const char *s)
 #define FMT_QPKT "%.6f"    /* mean queue in packets */
 #define FMT_QBYTES "%.3f"  /* mean queue in bytes */
 #define FMT_VALUE "%.12g"  /* time-series values, whatever their unit */
+#define FMT_MOS "%.3f"     /* mean opinion score, 1..4.5 */
 
 /* Writes the buffer to a new outfile at path and commits it. */
 static bool write_whole(const char *path, const GString *text, GError **error)
@@ -646,6 +651,33 @@ static void put_flow_row(GString *out, const ws_flow_stats *f)
     if (have_delay)
       put_double(out, FMT_SECONDS, delays[i]);
   }
+  /* Columns of particular transports and types: empty where they do not
+   * apply, so that a 0 always means a measured zero. */
+  bool tcp = f->transport && strcmp(f->transport, "tcp") == 0;
+  g_string_append_c(out, ',');
+  if (tcp)
+    put_u64(out, f->retransmissions);
+  g_string_append_c(out, ',');
+  if (tcp)
+    put_u64(out, f->rto_count);
+  g_string_append_c(out, ',');
+  if (f->completion_ns >= 0)
+    put_double(out, FMT_SECONDS, ws_time_to_s(f->completion_ns));
+  bool have_response = f->response.n > 0;
+  double responses[] = {
+    f->response.mean,
+    have_response && f->response_hist ? ws_hist_quantile(f->response_hist, 0.50) : NAN,
+    have_response && f->response_hist ? ws_hist_quantile(f->response_hist, 0.95) : NAN,
+    have_response && f->response_hist ? ws_hist_quantile(f->response_hist, 0.99) : NAN,
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS(responses); i++) {
+    g_string_append_c(out, ',');
+    if (have_response)
+      put_double(out, FMT_SECONDS, responses[i]);
+  }
+  g_string_append_c(out, ',');
+  if (!isnan(f->mos))
+    put_double(out, FMT_MOS, f->mos);
   g_string_append_c(out, '\n');
 }
 
@@ -657,7 +689,9 @@ bool ws_metrics_write_flows(const char *path, ws_flow_stats *const *flows, unsig
   GString *out = g_string_new(
       "flow,from,to,transport,type,sent_packets,sent_bytes,received_packets,"
       "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
-      "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s\n");
+      "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
+      "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
+      "response_p95_s,response_p99_s,mos\n");
   for (unsigned i = 0; i < n; i++)
     put_flow_row(out, flows[i]);
   bool ok = write_whole(path, out, error);

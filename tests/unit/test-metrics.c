@@ -437,7 +437,7 @@ static void test_outfile(void)
  * with |D| = 10 ms three times: 0.01 (1 - (15/16)^3) = 0.001760254 s. */
 static void test_write_flows(void)
 {
-  ws_flow_stats f[4];
+  ws_flow_stats f[5];
   ws_flow_stats_init(&f[0], "video", "server", "client", "udp", "cbr");
   f[0].active_start = 0;
   f[0].active_end = 2 * WS_S;
@@ -470,24 +470,41 @@ static void test_write_flows(void)
   ws_stat_add(&f[3].delay, 0.5e-3);
   ws_hist_add(f[3].delay_hist, 0.5e-3);
   ws_jitter_add(&f[3].jitter, 4.9995, 5.0);
+  /* A TCP request-response flow with a voice score: every optional column. */
+  ws_flow_stats_init(&f[4], "web", "a", "b", "tcp", "request-response");
+  f[4].active_start = 0;
+  f[4].active_end = WS_S;
+  f[4].retransmissions = 7;
+  f[4].completion_ns = 1500 * WS_MS;
+  for (int i = 1; i <= 4; i++) {
+    ws_stat_add(&f[4].response, 0.1 * i);
+    ws_hist_add(f[4].response_hist, 0.1 * i);
+  }
+  f[4].mos = 4.4;
 
-  ws_flow_stats *const list[] = { &f[0], &f[1], &f[2], &f[3] };
+  ws_flow_stats *const list[] = { &f[0], &f[1], &f[2], &f[3], &f[4] };
   char *dir = make_tmp_dir();
   char *path = g_build_filename(dir, "flows.csv", NULL);
   GError *error = NULL;
-  g_assert_true(ws_metrics_write_flows(path, list, 4, &error));
+  g_assert_true(ws_metrics_write_flows(path, list, 5, &error));
   g_assert_no_error(error);
   char *text = read_all(path);
   g_assert_cmpstr(text, ==,
                   "flow,from,to,transport,type,sent_packets,sent_bytes,received_packets,"
                   "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
-                  "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s\n"
+                  "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
+                  "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
+                  "response_p95_s,response_p99_s,mos\n"
                   "video,server,client,udp,cbr,10,12000,4,4800,5,1,0.5,19200.000,"
-                  "0.025000000,0.019996643,0.040000000,0.040000000,0.040000000,0.001760254\n"
-                  "silent/0,a,b,udp,poisson,3,3600,0,0,3,0,1,0.000,,,,,,\n"
-                  "idle,\"x,y\",\"say \"\"hi\"\"\",udp,cbr,0,0,0,0,0,0,,0.000,,,,,,\n"
+                  "0.025000000,0.019996643,0.040000000,0.040000000,0.040000000,0.001760254,"
+                  ",,,,,,,\n"
+                  "silent/0,a,b,udp,poisson,3,3600,0,0,3,0,1,0.000,,,,,,,,,,,,,,\n"
+                  "idle,\"x,y\",\"say \"\"hi\"\"\",udp,cbr,0,0,0,0,0,0,,0.000,,,,,,,,,,,,,,\n"
                   "late,a,b,udp,cbr,1,100,1,100,0,0,0,0.000,"
-                  "0.000500000,0.000500000,0.000500000,0.000500000,0.000500000,0.000000000\n");
+                  "0.000500000,0.000500000,0.000500000,0.000500000,0.000500000,0.000000000,"
+                  ",,,,,,,\n"
+                  "web,a,b,tcp,request-response,0,0,0,0,0,0,,0.000,,,,,,,7,0,1.500000000,"
+                  "0.250000000,0.200012207,0.400000000,0.400000000,4.400\n");
   g_free(text);
   char *listing = dir_listing_sorted(dir);
   g_assert_cmpstr(listing, ==, "flows.csv");
@@ -499,10 +516,12 @@ static void test_write_flows(void)
   g_assert_cmpstr(text, ==,
                   "flow,from,to,transport,type,sent_packets,sent_bytes,received_packets,"
                   "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
-                  "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s\n");
+                  "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
+                  "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
+                  "response_p95_s,response_p99_s,mos\n");
   g_free(text);
 
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     ws_flow_stats_clear(&f[i]);
   g_assert_null(f[0].name);
   g_assert_null(f[0].delay_hist);
