@@ -37,15 +37,16 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS) \
 # ---- sources, listed explicitly -------------------------------------------
 CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
 SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/schema.c sim/scenario/world.c
-NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c
-TRAFFIC_SRC := sim/traffic/traffic.c
+NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c sim/net/queue-red.c sim/net/queue-codel.c sim/net/tcp-cc.c sim/net/tcp-newreno.c sim/net/tcp-cubic.c sim/net/tcp.c
+TRAFFIC_SRC := sim/traffic/traffic.c sim/traffic/onoff.c sim/traffic/voip.c sim/traffic/trace-replay.c sim/traffic/bulk.c sim/traffic/ping.c sim/traffic/reqresp.c
 METRICS_SRC := sim/metrics/metrics.c
-LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC)
+TRACE_SRC := sim/trace/pcap.c sim/trace/ascii.c sim/trace/trace.c
+LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC) $(TRACE_SRC)
 CLI_SRC := sim/cli/main.c sim/cli/run.c
 
-UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world
-VALIDATION_TESTS := mg1
-BENCHES := hold
+UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay
+VALIDATION_TESTS := mg1 tcp
+BENCHES := hold tcp-bulk
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJ := $(call obj,$(LIB_SRC))
@@ -83,7 +84,7 @@ $(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 # ---- set-up ---------------------------------------------------------------
 # Debian packages behind each need; `make deps` installs what is missing.
-DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark
 
 deps:
 	@missing=""; \
@@ -91,6 +92,7 @@ deps:
 	[ -f /usr/include/ev.h ] || pkg-config --exists libev 2>/dev/null || missing="$$missing libev"; \
 	command -v prove >/dev/null 2>&1 || missing="$$missing prove"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	command -v tshark >/dev/null 2>&1 || missing="$$missing tshark"; \
 	command -v $(CC) >/dev/null 2>&1 || missing="$$missing $(CC)"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "make deps: missing:$$missing"; \
@@ -105,13 +107,14 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh
+	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh tests/scenarios/pcap.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)
 	$(BUILD)/bench-hold 1000 10000000
 	$(BUILD)/bench-hold 100000 10000000
 	$(BUILD)/bench-hold 1000000 10000000
+	$(BUILD)/bench-tcp-bulk 20
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/wisim $(DESTDIR)$(PREFIX)/share/wisim/scenarios
@@ -121,7 +124,7 @@ install: all
 
 # Coverage-guided fuzzing of the parsers (libFuzzer; needs clang):
 #   make fuzz && build/fuzz/fuzz-scenario -max_total_time=60 tests/scenarios/bad
-FUZZERS := units scenario
+FUZZERS := units scenario trace
 FUZZ_CFLAGS = $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZERS))
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)

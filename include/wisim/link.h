@@ -37,6 +37,8 @@ ws_link *ws_link_new(ws_net *net, const char *name, ws_node *a, ws_node *b,
 void ws_link_free(ws_link *l);
 
 const char *ws_link_name(const ws_link *l);
+/* The network the link belongs to (borrowed). */
+ws_net *ws_link_get_net(const ws_link *l);
 /* End 0 (a) or 1 (b). Direction d goes from end d to end 1 - d. */
 ws_node *ws_link_end(const ws_link *l, unsigned end);
 const ws_link_config *ws_link_get_config(const ws_link *l);

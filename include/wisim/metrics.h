@@ -140,6 +140,8 @@ typedef struct {
   uint64_t mtu_drops;    /* dropped at the sender: larger than the link's MTU */
   ws_tavg queue_packets; /* packets in the system, counting the one in service */
   ws_tavg queue_bytes;   /* IP bytes in the system, counting the one in service */
+  uint64_t aqm_drops;    /* of queue_drops, those an AQM (RED, CoDel) chose */
+  uint64_t ecn_marks;    /* packets an AQM marked CE instead of dropping */
 } ws_link_stats;
 
 /* Initialises (names are copied, counters zero) and frees a direction's

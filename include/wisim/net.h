@@ -30,8 +30,9 @@ typedef enum {
   WS_DROP_MTU,       /* larger than the link's MTU: wisim does not fragment */
   WS_DROP_TTL,       /* TTL expired at a router (RFC 1812 5.3.1) */
   WS_DROP_NO_ROUTE,  /* no route, or a host asked to forward */
-  WS_DROP_NO_PORT,   /* nothing bound to the destination UDP port */
-  WS_DROP_LINK_DOWN, /* the link was down (events, later) */
+  WS_DROP_NO_PORT,   /* nothing bound to the destination UDP/TCP port or
+                        ICMP echo identifier */
+  WS_DROP_LINK_DOWN, /* the link was down ([event] link-down) */
   WS_DROP_N_REASONS
 } ws_drop_reason;
 
@@ -112,6 +113,11 @@ void ws_net_set_drop_hook(ws_net *net, ws_net_drop_fn fn, void *ctx);
 void ws_net_drop(ws_net *net, ws_packet *p, ws_drop_reason why);
 /* Packets dropped for that reason since the network was made. */
 uint64_t ws_net_drops(const ws_net *net, ws_drop_reason why);
+/* ws_net_drop with the place for the DROP tap: node is the node that
+ * dropped p (the transmitting end at a link), link and dir the link
+ * direction involved (link NULL when none). */
+void ws_net_drop_at(ws_net *net, ws_packet *p, ws_drop_reason why, const ws_node *node,
+                    const ws_link *link, unsigned dir);
 
 /* Binds a UDP port of node n to fn(net, packet, ctx). Returns false when the
  * port is taken. ctx is borrowed. */
@@ -136,8 +142,10 @@ void ws_net_tcp_unbind(ws_net *net, ws_node *n, uint16_t port);
  * 3.2.2.6), without any binding. Returns false when id is taken at n. */
 bool ws_net_icmp_bind(ws_net *net, ws_node *n, uint16_t id, ws_ip_recv_fn fn, void *ctx);
 /* Sends an IP packet from node n whose protocol, ip_bytes, transport fields
- * and dst_addr are already set by the caller (TCP, ICMP); fills src_addr and
- * routes it. Takes ownership of p. */
+ * and dst_addr are already set by the caller (TCP, ICMP); fills src_addr
+ * (the address of the interface it leaves by, unless the caller set it to
+ * one of n's own addresses, which is kept) and routes it. Takes ownership
+ * of p (dropped with WS_DROP_NO_ROUTE when there is no route). */
 void ws_net_ip_send(ws_net *net, ws_node *n, ws_packet *p);
 
 /* Takes a link out of service (up = false) or back (up = true) at the
@@ -177,6 +185,8 @@ typedef void (*ws_tap_fn)(void *ctx, const ws_tap_event *ev);
 /* Adds an observer called at every tap point, in the order added. Costs
  * nothing on the packet path when no tap is set. ctx is borrowed. */
 void ws_net_add_tap(ws_net *net, ws_tap_fn fn, void *ctx);
+/* Removes the observer added with this fn and ctx (no-op when absent). */
+void ws_net_remove_tap(ws_net *net, ws_tap_fn fn, void *ctx);
 
 /* IP input: a device hands p up at node n. Delivers it locally when it is
  * addressed to n, else forwards it (routers only: TTL - 1, dropped at 0).

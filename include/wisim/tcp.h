@@ -26,6 +26,10 @@ typedef struct {
   ws_time srtt_ns;          /* 0 before the first sample */
   ws_time min_rtt_ns;       /* smallest RTT sample so far, 0 before the first */
   bool in_recovery;         /* in fast recovery (RFC 6582 / 6675) */
+  uint32_t flight_size;     /* RFC 5681 FlightSize: snd_nxt - snd_una, bytes (the
+                               base of ssthresh in on_loss/on_rto; with SACK it is
+                               larger than the pipe). 0 = not filled: the
+                               algorithms then use bytes_in_flight */
 } ws_tcp_cc_view;
 
 /* A congestion control algorithm. state is state_size bytes, zeroed, owned
@@ -56,6 +60,40 @@ const ws_tcp_cc_ops *ws_tcp_cc_find(const char *name);
 /* Names of the algorithms of this build, NULL-terminated, static. */
 const char *const *ws_tcp_cc_names(void);
 
+/* Helpers for algorithms (sim/net/tcp-cc.c). Reno slow start: RFC 5681
+ * eq. 2 with RFC 3465 appropriate byte counting, L = 2: cwnd += min(acked,
+ * 2 SMSS), never past ssthresh (requires cwnd < ssthresh). Returns the acked
+ * bytes left over once cwnd reached ssthresh (they belong to congestion
+ * avoidance), 0 while still in slow start. */
+uint32_t ws_tcp_cc_slow_start(ws_tcp_cc_view *v, uint32_t acked);
+/* RFC 5681 FlightSize: v->flight_size, or v->bytes_in_flight when the
+ * connection leaves flight_size 0. */
+uint32_t ws_tcp_cc_flight_size(const ws_tcp_cc_view *v);
+
+/* HyStart++ (RFC 9406): slow start that leaves early, into Conservative
+ * Slow Start (growth / 4), when the round's minimum RTT rises by
+ * clamp(RTT / 8, 4 ms, 16 ms), and into congestion avoidance (ssthresh =
+ * cwnd) after 5 rounds of it, so that the first slow start does not
+ * overshoot the path by a factor of 2. Embed one in an algorithm's state
+ * (zero = ready); only the first slow start uses it (RFC 9406 4.3). */
+typedef struct {
+  uint64_t acked_bytes;          /* bytes acknowledged through it so far */
+  uint64_t window_end;           /* acked_bytes at which the current round ends */
+  ws_time last_round_min_rtt_ns; /* 0 = none (infinity in RFC 9406) */
+  ws_time round_min_rtt_ns;      /* 0 = none */
+  ws_time css_baseline_ns;       /* 0 = none */
+  uint32_t rtt_samples;          /* in the current round */
+  uint32_t css_rounds;           /* rounds completed in CSS */
+  uint8_t phase;                 /* 0 slow start, 1 CSS, 2 done */
+} ws_tcp_hystart;
+/* Slow start through HyStart++ while h is not done (else as
+ * ws_tcp_cc_slow_start); same precondition and return value. rtt_ns is the
+ * ACK's RTT sample or -1. */
+uint32_t ws_tcp_hystart_slow_start(ws_tcp_hystart *h, ws_tcp_cc_view *v, uint32_t acked,
+                                   ws_time rtt_ns);
+/* A loss, an ECN echo or an RTO: HyStart++ is over for this connection. */
+void ws_tcp_hystart_stop(ws_tcp_hystart *h);
+
 /* ---- the endpoint ---------------------------------------------------------- */
 
 /* Options of one endpoint (both ends of a flow are made from the same). */
@@ -75,6 +113,12 @@ typedef struct {
   ws_time initial_rto_ns;        /* RFC 6298 2.1: 1 s */
   ws_time max_rto_ns;            /* RFC 6298 2.5: at least 60 s */
   uint32_t flow;                 /* written in every packet's flow field */
+  /* Added by sim/net/tcp.c (defaults 0/NULL): */
+  const ws_tcp_cc_ops *cc_ops;   /* when set, used instead of looking up
+                                    `congestion` (tests, plugins); borrowed */
+  uint32_t initial_seq;          /* ISN (RFC 9293 3.4.1 wants it random; a fixed
+                                    0 keeps traces readable; tests use one near
+                                    2^32 to cross the wrap-around) */
 } ws_tcp_config;
 
 /* Fills cfg with the defaults above (cubic, SACK, delayed ACKs, timestamps,
@@ -90,6 +134,9 @@ typedef struct {
   void (*acked)(ws_tcp *tcp, uint64_t bytes, void *ctx);   /* bytes acknowledged: send
                                                               buffer space freed */
   void (*closed)(ws_tcp *tcp, void *ctx);                  /* both FINs acknowledged, or reset */
+  void (*peer_closed)(ws_tcp *tcp, void *ctx);             /* the peer's FIN arrived after
+                                                              all its data: call
+                                                              ws_tcp_close to finish */
 } ws_tcp_callbacks;
 
 /* What a connection has done, for metrics and time series. */
@@ -110,7 +157,7 @@ typedef struct {
 
 /* A new endpoint at node n, local port (bound at once), with cfg copied and
  * callbacks/ctx borrowed. Returns NULL when the port is taken. Free with
- * ws_tcp_free (before the network). */
+ * ws_tcp_free (before the network; not from inside its own callbacks). */
 ws_tcp *ws_tcp_new(ws_net *net, ws_node *n, uint16_t port, const ws_tcp_config *cfg,
                    const ws_tcp_callbacks *cb, void *ctx);
 void ws_tcp_free(ws_tcp *tcp);
@@ -129,5 +176,15 @@ uint64_t ws_tcp_send_space(const ws_tcp *tcp);
 void ws_tcp_close(ws_tcp *tcp);
 bool ws_tcp_is_established(const ws_tcp *tcp);
 const ws_tcp_info *ws_tcp_get_info(const ws_tcp *tcp);
+
+/* Segment input: what the port binding calls; takes ownership of p. Public
+ * so that a test can bind the port itself and drop, delay or CE-mark
+ * segments before handing them on. */
+void ws_tcp_input(ws_tcp *tcp, ws_packet *p);
+/* RFC 9293 state name ("LISTEN", "ESTABLISHED", "TIME-WAIT", ...). */
+const char *ws_tcp_state_name(const ws_tcp *tcp);
+/* The node and local port of the endpoint. */
+ws_node *ws_tcp_node(const ws_tcp *tcp);
+uint16_t ws_tcp_port(const ws_tcp *tcp);
 
 #endif

@@ -43,7 +43,9 @@ ws_link_stats *const *ws_world_links(const ws_world *w, unsigned *n);
  * metric throughput_bps (payload bits delivered in the interval / interval);
  * per link direction, entity "link NAME A->B", metrics queue_packets (time
  * average of packets in the system, counting the one in service) and
- * utilisation (busy fraction). */
+ * utilisation (busy fraction); per TCP flow also cwnd_bytes, ssthresh_bytes,
+ * srtt_s and bytes_in_flight; per ping flow one rtt_s row per reply, at the
+ * reply time (docs/traffic.md). */
 const ws_series *ws_world_series(const ws_world *w);
 
 /* Warnings found while building ("FILE:LINE: [flow X] packet_size: 23% of

@@ -7,12 +7,14 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli-int.h"
 #include "wisim/core.h"
 #include "wisim/metrics.h"
 #include "wisim/scenario.h"
+#include "wisim/trace.h"
 #include "wisim/world.h"
 
 #ifndef WS_VERSION
@@ -78,7 +80,8 @@ static const char *parse_options(int *argc, char ***argv, run_options *o, gboole
   if (with_output) {
     g_option_context_set_summary(
         ctx, "Runs the scenario and writes its results: flows.csv, links.csv,\n"
-             "timeseries.csv, summary.json and scenario.ini (the scenario as run).");
+             "timeseries.csv, summary.json and scenario.ini (the scenario as run),\n"
+             "and the traces its [trace] group asks for (pcap/*.pcap, trace.txt).");
     g_option_context_set_description(
         ctx, "Examples:\n"
              "  wisim run scenarios/default.ini\n"
@@ -275,6 +278,44 @@ static void print_summary(const char *dir, const ws_run_info *info, ws_flow_stat
   printf("results: %s/\n", dir);
 }
 
+/* Opens the traces the [trace] group asks for in dir (none when there is
+ * no group: the trace still removes stale files of an earlier run at
+ * commit). Traces are observers attached at the network's tap points from
+ * here, the edge: no model knows about them. NULL with error on failure. */
+static ws_trace *open_traces(const ws_scenario *sc, ws_world *world, const char *dir,
+                             GError **error) {
+  const ws_group *tg = ws_scenario_find(sc, "trace", NULL);
+  const char *word = tg ? ws_group_word(tg, "pcap") : "none";
+  char **names = word ? NULL : ws_group_list(tg, "pcap");
+  unsigned n_flows;
+  ws_flow_stats *const *flows = ws_world_flows(world, &n_flows);
+  const char **flow_names = g_new0(const char *, n_flows + 1);
+  for (unsigned i = 0; i < n_flows; i++) flow_names[i] = flows[i]->name;
+  ws_trace_config cfg = {
+      .pcap_all = word && strcmp(word, "all") == 0,
+      .pcap = (const char *const *)names,
+      .ascii = tg && ws_group_bool(tg, "ascii"),
+      .flow_names = flow_names,
+      .n_flows = n_flows,
+  };
+  ws_net *net = ws_world_net(world);
+  if (cfg.pcap_all || names) {
+    /* One descriptor per pcap file: lift the soft limit to the hard one so
+     * that "pcap = all" on a large network does not run out. */
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+      lim.rlim_cur = lim.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &lim);
+    }
+  }
+  ws_trace *trace = ws_trace_new(net, dir, &cfg, error);
+  /* Without a file to write, no tap: the packet path stays free. */
+  if (trace && (ws_trace_n_pcap(trace) > 0 || cfg.ascii)) ws_net_add_tap(net, ws_trace_tap, trace);
+  g_strfreev(names);
+  g_free(flow_names); /* copied by the trace; the names stay the world's */
+  return trace;
+}
+
 /* One replication into dir. Returns an exit status. */
 static int run_one(const ws_scenario *sc, const run_options *o, uint64_t seed, uint64_t run_index,
                    const char *dir) {
@@ -293,6 +334,14 @@ static int run_one(const ws_scenario *sc, const run_options *o, uint64_t seed, u
     fprintf(stderr, "wisim run: cannot create the results folder %s: %s\n", dir,
             g_strerror(errno));
     ws_world_free(world);
+    ws_sim_free(sim);
+    return WS_EXIT_RUNTIME;
+  }
+  ws_trace *trace = open_traces(sc, world, dir, &error);
+  if (!trace) {
+    fprintf(stderr, "wisim run: cannot open the traces in %s: %s\n", dir, error->message);
+    g_error_free(error);
+    ws_world_free(world); /* no tap was added */
     ws_sim_free(sim);
     return WS_EXIT_RUNTIME;
   }
@@ -349,6 +398,8 @@ static int run_one(const ws_scenario *sc, const run_options *o, uint64_t seed, u
     else
       g_unlink(p_series); /* a stale series from an earlier run would mislead */
   }
+  /* The traces are complete once the run is: rename them into place. */
+  if (ok) ok = ws_trace_commit(trace, &error);
   /* summary.json last: its presence says the folder is complete. */
   if (ok) ok = ws_metrics_write_summary(p_summary, &info, &error);
   int status = WS_EXIT_OK;
@@ -365,6 +416,7 @@ static int run_one(const ws_scenario *sc, const run_options *o, uint64_t seed, u
   g_free(p_series);
   g_free(p_summary);
   ws_world_free(world);
+  ws_trace_free(trace); /* after the network: its tap may see drops while it is freed */
   ws_sim_free(sim);
   return status;
 }

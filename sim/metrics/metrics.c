@@ -709,7 +709,7 @@ bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsig
   g_return_val_if_fail(window_ns >= 0, false);
   GString *out = g_string_new("link,from,to,rate_bps,tx_packets,tx_bytes,utilisation,"
                               "queue_drops,loss_drops,down_drops,mtu_drops,mean_queue_packets,"
-                              "mean_queue_bytes\n");
+                              "mean_queue_bytes,aqm_drops,ecn_marks\n");
   for (unsigned i = 0; i < n; i++) {
     const ws_link_stats *l = links[i];
     put_field(out, l->link);
@@ -735,6 +735,10 @@ bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsig
     put_double(out, FMT_QPKT, ws_tavg_mean(&l->queue_packets, end));
     g_string_append_c(out, ',');
     put_double(out, FMT_QBYTES, ws_tavg_mean(&l->queue_bytes, end));
+    g_string_append_c(out, ',');
+    put_u64(out, l->aqm_drops);
+    g_string_append_c(out, ',');
+    put_u64(out, l->ecn_marks);
     g_string_append_c(out, '\n');
   }
   bool ok = write_whole(path, out, error);

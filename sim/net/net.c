@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net-int.h"
 #include "wisim/link.h"
 #include "wisim/net.h"
 
@@ -25,10 +26,11 @@ typedef struct {
   ws_node *peer;  /* the node at the other end */
 } iface;
 
+/* A UDP or TCP port, or an ICMP echo identifier, bound to a receiver. */
 typedef struct {
-  ws_udp_recv_fn fn;
+  ws_ip_recv_fn fn;
   void *ctx;
-} udp_binding;
+} binding;
 
 struct ws_node {
   char *name;
@@ -36,7 +38,9 @@ struct ws_node {
   unsigned index;
   GArray *ifaces;   /* unsigned: indices into ws_net.ifaces, in link order */
   int row;          /* row in the routing tables, -1 for single-interface hosts */
-  GHashTable *udp;  /* port -> udp_binding (owned), made on the first bind */
+  GHashTable *udp;  /* port -> binding (owned), made on the first bind */
+  GHashTable *tcp;  /* port -> binding (owned), made on the first bind */
+  GHashTable *icmp; /* echo identifier -> binding (owned), made on the first bind */
 };
 
 struct ws_net {
@@ -53,6 +57,8 @@ struct ws_net {
   ws_net_drop_fn drop_fn;
   void *drop_ctx;
   uint64_t drops[WS_DROP_N_REASONS];
+  ws_net_taps taps;
+  unsigned *bfs_queue;   /* scratch for route recomputation, n_nodes long */
 };
 
 static const char *const drop_names[WS_DROP_N_REASONS] = {
@@ -72,6 +78,8 @@ static void node_free(gpointer data) {
   g_free(n->name);
   g_array_free(n->ifaces, TRUE);
   if (n->udp) g_hash_table_destroy(n->udp);
+  if (n->tcp) g_hash_table_destroy(n->tcp);
+  if (n->icmp) g_hash_table_destroy(n->icmp);
   g_free(n);
 }
 
@@ -97,6 +105,8 @@ void ws_net_free(ws_net *net) {
   g_array_free(net->ifaces, TRUE);
   g_free(net->next_iface);
   g_free(net->dist);
+  g_free(net->taps.entries);
+  g_free(net->bfs_queue);
   g_free(net);
 }
 
@@ -208,8 +218,9 @@ static bool needs_row(const ws_node *n) {
   return n->kind == WS_NODE_ROUTER || n->ifaces->len > 1;
 }
 
-/* BFS from src over nodes that forward (routers), interfaces in link order;
- * fills src's row of dist and next_iface. queue has room for n_nodes. */
+/* BFS from src over nodes that forward (routers) and links that are up,
+ * interfaces in link order; fills src's row of dist and next_iface. queue
+ * has room for n_nodes. */
 static void bfs_row(ws_net *net, const ws_node *src, unsigned *queue) {
   unsigned n_nodes = net->nodes->len;
   int32_t *dist = net->dist + (size_t)src->row * n_nodes;
@@ -223,12 +234,23 @@ static void bfs_row(ws_net *net, const ws_node *src, unsigned *queue) {
     if (x != src && x->kind != WS_NODE_ROUTER) continue; /* hosts do not forward */
     for (unsigned j = 0; j < x->ifaces->len; j++) {
       unsigned gi = g_array_index(x->ifaces, unsigned, j);
-      const ws_node *y = iface_at(net, gi)->peer;
+      const iface *ifc = iface_at(net, gi);
+      if (!ws_link_is_up(ifc->link)) continue;
+      const ws_node *y = ifc->peer;
       if (dist[y->index] >= 0) continue;
       dist[y->index] = dist[x->index] + 1;
       first[y->index] = x == src ? (int32_t)gi : first[x->index];
       queue[tail++] = y->index;
     }
+  }
+}
+
+/* Fills every row from the links that are up now. */
+static void compute_routes(ws_net *net) {
+  unsigned n_nodes = net->nodes->len;
+  for (unsigned i = 0; i < n_nodes; i++) {
+    ws_node *n = g_ptr_array_index(net->nodes, i);
+    if (n->row >= 0) bfs_row(net, n, net->bfs_queue);
   }
 }
 
@@ -244,28 +266,33 @@ void ws_net_build_routes(ws_net *net) {
    * router needs one row, not 10,000. */
   net->dist = g_new(int32_t, (size_t)net->n_rows * n_nodes);
   net->next_iface = g_new(int32_t, (size_t)net->n_rows * n_nodes);
-  unsigned *queue = g_new(unsigned, n_nodes ? n_nodes : 1);
-  for (unsigned i = 0; i < n_nodes; i++) {
-    ws_node *n = g_ptr_array_index(net->nodes, i);
-    if (n->row >= 0) bfs_row(net, n, queue);
-  }
-  g_free(queue);
+  net->bfs_queue = g_new(unsigned, n_nodes ? n_nodes : 1);
+  compute_routes(net);
   net->routed = true;
+}
+
+/* The single interface of a one-link node, or -1 when it has none or its
+ * link is down. */
+static int64_t only_iface(const ws_net *net, const ws_node *n) {
+  if (n->ifaces->len != 1) return -1;
+  unsigned gi = g_array_index(n->ifaces, unsigned, 0);
+  return ws_link_is_up(iface_at(net, gi)->link) ? (int64_t)gi : -1;
 }
 
 /* Interface index by which `from` sends towards `to` (from != to), or -1. */
 static int64_t route_iface(const ws_net *net, const ws_node *from, const ws_node *to) {
   if (from->row >= 0)
     return net->next_iface[(size_t)from->row * net->nodes->len + to->index];
-  return from->ifaces->len == 1 ? (int64_t)g_array_index(from->ifaces, unsigned, 0) : -1;
+  return only_iface(net, from);
 }
 
 int ws_net_hops(const ws_net *net, const ws_node *from, const ws_node *to) {
   g_return_val_if_fail(net != NULL && from != NULL && to != NULL && net->routed, -1);
   if (from == to) return 0;
   if (from->row >= 0) return net->dist[(size_t)from->row * net->nodes->len + to->index];
-  if (from->ifaces->len == 0) return -1;
-  const ws_node *peer = iface_at(net, g_array_index(from->ifaces, unsigned, 0))->peer;
+  int64_t gi = only_iface(net, from);
+  if (gi < 0) return -1;
+  const ws_node *peer = iface_at(net, (unsigned)gi)->peer;
   if (peer == to) return 1;
   if (peer->kind != WS_NODE_ROUTER) return -1;
   int d = net->dist[(size_t)peer->row * net->nodes->len + to->index];
@@ -281,7 +308,38 @@ ws_link *ws_net_first_link(const ws_net *net, const ws_node *from, const ws_node
   return ifc->link;
 }
 
-/* ---- packets -------------------------------------------------------------- */
+void ws_net_set_link_up(ws_net *net, ws_link *l, bool up) {
+  g_return_if_fail(net != NULL && l != NULL && net->routed);
+  if (ws_link_is_up(l) == up) return;
+  ws_link_set_up(l, up);
+  compute_routes(net);
+}
+
+bool ws_net_link_is_up(const ws_net *net, const ws_link *l) {
+  g_return_val_if_fail(net != NULL && l != NULL, false);
+  return ws_link_is_up(l);
+}
+
+/* ---- taps and drops ------------------------------------------------------- */
+
+void ws_net_add_tap(ws_net *net, ws_tap_fn fn, void *ctx) {
+  g_return_if_fail(net != NULL && fn != NULL);
+  net->taps.entries = g_renew(ws_net_tap_entry, net->taps.entries, net->taps.n + 1);
+  net->taps.entries[net->taps.n++] = (ws_net_tap_entry){.fn = fn, .ctx = ctx};
+}
+
+void ws_net_remove_tap(ws_net *net, ws_tap_fn fn, void *ctx) {
+  g_return_if_fail(net != NULL);
+  for (unsigned i = 0; i < net->taps.n; i++)
+    if (net->taps.entries[i].fn == fn && net->taps.entries[i].ctx == ctx) {
+      memmove(&net->taps.entries[i], &net->taps.entries[i + 1],
+              (net->taps.n - i - 1) * sizeof net->taps.entries[0]);
+      net->taps.n--;
+      return;
+    }
+}
+
+const ws_net_taps *ws_net_get_taps(const ws_net *net) { return &net->taps; }
 
 void ws_net_set_drop_hook(ws_net *net, ws_net_drop_fn fn, void *ctx) {
   g_return_if_fail(net != NULL);
@@ -289,11 +347,21 @@ void ws_net_set_drop_hook(ws_net *net, ws_net_drop_fn fn, void *ctx) {
   net->drop_ctx = ctx;
 }
 
-void ws_net_drop(ws_net *net, ws_packet *p, ws_drop_reason why) {
+void ws_net_drop_at(ws_net *net, ws_packet *p, ws_drop_reason why, const ws_node *node,
+                    const ws_link *link, unsigned dir) {
   g_return_if_fail(net != NULL && p != NULL && (unsigned)why < WS_DROP_N_REASONS);
   net->drops[why]++;
+  if (net->taps.n) {
+    ws_tap_event ev = {.kind = WS_TAP_DROP, .time_ns = ws_sim_now(net->sim), .node = node,
+                       .link = link, .dir = dir, .packet = p, .reason = why};
+    ws_net_taps_emit(&net->taps, &ev);
+  }
   if (net->drop_fn) net->drop_fn(net->drop_ctx, p, why);
   ws_packet_free(net->pool, p);
+}
+
+void ws_net_drop(ws_net *net, ws_packet *p, ws_drop_reason why) {
+  ws_net_drop_at(net, p, why, NULL, NULL, 0);
 }
 
 uint64_t ws_net_drops(const ws_net *net, ws_drop_reason why) {
@@ -301,28 +369,121 @@ uint64_t ws_net_drops(const ws_net *net, ws_drop_reason why) {
   return net->drops[why];
 }
 
-bool ws_net_udp_bind(ws_net *net, ws_node *n, uint16_t port, ws_udp_recv_fn fn, void *ctx) {
-  g_return_val_if_fail(net != NULL && n != NULL && fn != NULL, false);
-  if (!n->udp) n->udp = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-  gpointer key = GUINT_TO_POINTER((unsigned)port);
-  if (g_hash_table_contains(n->udp, key)) return false;
-  udp_binding *b = g_new(udp_binding, 1);
+/* ---- bindings ------------------------------------------------------------- */
+
+/* Binds key in *table (made on first use) to fn/ctx; false when taken. */
+static bool bind(GHashTable **table, unsigned key, ws_ip_recv_fn fn, void *ctx) {
+  if (!*table) *table = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+  gpointer k = GUINT_TO_POINTER(key);
+  if (g_hash_table_contains(*table, k)) return false;
+  binding *b = g_new(binding, 1);
   b->fn = fn;
   b->ctx = ctx;
-  g_hash_table_insert(n->udp, key, b);
+  g_hash_table_insert(*table, k, b);
   return true;
 }
 
-/* Local delivery: the transport demultiplexes by destination port. */
+static binding *lookup(GHashTable *table, unsigned key) {
+  return table ? g_hash_table_lookup(table, GUINT_TO_POINTER(key)) : NULL;
+}
+
+bool ws_net_udp_bind(ws_net *net, ws_node *n, uint16_t port, ws_udp_recv_fn fn, void *ctx) {
+  g_return_val_if_fail(net != NULL && n != NULL && fn != NULL, false);
+  return bind(&n->udp, port, fn, ctx);
+}
+
+bool ws_net_tcp_bind(ws_net *net, ws_node *n, uint16_t port, ws_ip_recv_fn fn, void *ctx) {
+  g_return_val_if_fail(net != NULL && n != NULL && fn != NULL, false);
+  return bind(&n->tcp, port, fn, ctx);
+}
+
+void ws_net_tcp_unbind(ws_net *net, ws_node *n, uint16_t port) {
+  g_return_if_fail(net != NULL && n != NULL);
+  if (n->tcp) g_hash_table_remove(n->tcp, GUINT_TO_POINTER((unsigned)port));
+}
+
+bool ws_net_icmp_bind(ws_net *net, ws_node *n, uint16_t id, ws_ip_recv_fn fn, void *ctx) {
+  g_return_val_if_fail(net != NULL && n != NULL && fn != NULL, false);
+  return bind(&n->icmp, id, fn, ctx);
+}
+
+/* ---- sending and receiving ----------------------------------------------- */
+
+static void deliver_local(ws_net *net, ws_node *n, ws_packet *p);
+
+/* Routes p (src_addr 0: fill it with the outgoing interface's address). */
+static void ip_output(ws_net *net, ws_node *n, ws_packet *p) {
+  ws_node *dst = ws_net_node_by_addr(net, p->dst_addr);
+  if (dst == n) { /* loopback: no device in between */
+    if (!p->src_addr) p->src_addr = p->dst_addr;
+    deliver_local(net, n, p);
+    return;
+  }
+  int64_t out = dst ? route_iface(net, n, dst) : -1;
+  if (out < 0) {
+    if (!p->src_addr) p->src_addr = ws_node_addr(n);
+    ws_net_drop_at(net, p, WS_DROP_NO_ROUTE, n, NULL, 0);
+    return;
+  }
+  const iface *ifc = iface_at(net, (unsigned)out);
+  if (!p->src_addr) p->src_addr = ifc->addr;
+  ws_link_send(ifc->link, ifc->dir, p);
+}
+
+/* RFC 792 / RFC 1122 3.2.2.6: an echo request addressed to n is answered
+ * by n's IP layer with an echo reply carrying the same identifier, sequence
+ * number and data, from the address the request was sent to. The reply is
+ * a new packet (its own id for traces) that keeps the request's application
+ * fields (flow, seq, send time), so a ping flow can match it. */
+static void echo_reply(ws_net *net, ws_node *n, ws_packet *req) {
+  ws_packet *r = ws_packet_new(net->pool);
+  r->flow = req->flow;
+  r->payload_bytes = req->payload_bytes;
+  r->seq = req->seq;
+  r->app_sent_ns = req->app_sent_ns;
+  r->counted = req->counted;
+  r->protocol = WS_IP_PROTO_ICMP;
+  r->ip_bytes = req->payload_bytes + WS_ICMP_HEADER_BYTES + WS_IPV4_HEADER_BYTES;
+  r->src_addr = req->dst_addr;
+  r->dst_addr = req->src_addr;
+  r->icmp_type = WS_ICMP_ECHO_REPLY;
+  r->icmp_code = 0;
+  r->icmp_id = req->icmp_id;
+  r->icmp_seq = req->icmp_seq;
+  ws_packet_free(net->pool, req);
+  ip_output(net, n, r);
+}
+
+/* Local delivery: the transport demultiplexes by destination port (UDP,
+ * TCP) or echo identifier (ICMP replies); echo requests are answered here. */
 static void deliver_local(ws_net *net, ws_node *n, ws_packet *p) {
-  udp_binding *b = NULL;
-  if (p->protocol == WS_IP_PROTO_UDP && n->udp)
-    b = g_hash_table_lookup(n->udp, GUINT_TO_POINTER((unsigned)p->dst_port));
+  binding *b = NULL;
+  switch (p->protocol) {
+  case WS_IP_PROTO_UDP: b = lookup(n->udp, p->dst_port); break;
+  case WS_IP_PROTO_TCP: b = lookup(n->tcp, p->dst_port); break;
+  case WS_IP_PROTO_ICMP:
+    if (p->icmp_type == WS_ICMP_ECHO_REQUEST) {
+      echo_reply(net, n, p);
+      return;
+    }
+    if (p->icmp_type == WS_ICMP_ECHO_REPLY) b = lookup(n->icmp, p->icmp_id);
+    break;
+  default: break;
+  }
   if (!b) {
-    ws_net_drop(net, p, WS_DROP_NO_PORT);
+    ws_net_drop_at(net, p, WS_DROP_NO_PORT, n, NULL, 0);
     return;
   }
   b->fn(net, p, b->ctx);
+}
+
+void ws_net_ip_send(ws_net *net, ws_node *n, ws_packet *p) {
+  g_return_if_fail(net != NULL && n != NULL && p != NULL);
+  g_return_if_fail(net->routed);
+  /* A source that is one of n's addresses is kept (a TCP connection keeps
+   * its local address when its route changes interface); else filled. */
+  if (ws_net_node_by_addr(net, p->src_addr) != n) p->src_addr = 0;
+  ip_output(net, n, p);
 }
 
 void ws_net_udp_send(ws_net *net, ws_node *n, ws_packet *p) {
@@ -330,21 +491,8 @@ void ws_net_udp_send(ws_net *net, ws_node *n, ws_packet *p) {
   g_return_if_fail(net->routed);
   p->protocol = WS_IP_PROTO_UDP;
   p->ip_bytes = ws_packet_udp_ip_bytes(p->payload_bytes);
-  ws_node *dst = ws_net_node_by_addr(net, p->dst_addr);
-  if (dst == n) { /* loopback: no device in between */
-    p->src_addr = p->dst_addr;
-    deliver_local(net, n, p);
-    return;
-  }
-  int64_t out = dst ? route_iface(net, n, dst) : -1;
-  if (out < 0) {
-    p->src_addr = ws_node_addr(n);
-    ws_net_drop(net, p, WS_DROP_NO_ROUTE);
-    return;
-  }
-  const iface *ifc = iface_at(net, (unsigned)out);
-  p->src_addr = ifc->addr;
-  ws_link_send(ifc->link, ifc->dir, p);
+  p->src_addr = 0;
+  ip_output(net, n, p);
 }
 
 void ws_net_ip_input(ws_net *net, ws_node *n, ws_packet *p) {
@@ -355,19 +503,19 @@ void ws_net_ip_input(ws_net *net, ws_node *n, ws_packet *p) {
     return;
   }
   if (n->kind != WS_NODE_ROUTER || !dst) {
-    ws_net_drop(net, p, WS_DROP_NO_ROUTE);
+    ws_net_drop_at(net, p, WS_DROP_NO_ROUTE, n, NULL, 0);
     return;
   }
   /* RFC 1812 5.3.1: a router decrements the TTL and discards a packet whose
    * TTL would reach 0. */
   if (p->ttl <= 1) {
-    ws_net_drop(net, p, WS_DROP_TTL);
+    ws_net_drop_at(net, p, WS_DROP_TTL, n, NULL, 0);
     return;
   }
   p->ttl--;
   int64_t out = route_iface(net, n, dst);
   if (out < 0) {
-    ws_net_drop(net, p, WS_DROP_NO_ROUTE);
+    ws_net_drop_at(net, p, WS_DROP_NO_ROUTE, n, NULL, 0);
     return;
   }
   const iface *ifc = iface_at(net, (unsigned)out);

@@ -1,7 +1,8 @@
 /* wisim queue disciplines: the registry and drop-tail. Drop-tail refuses a
  * packet when accepting it would take the waiting packets (or IP bytes) over
  * the limit; the packet in service is not counted (as ns-3's PointToPoint
- * device queue). FIFO through the packets' intrusive next pointer. */
+ * device queue). FIFO through the packets' intrusive next pointer. RED and
+ * CoDel live in queue-red.c and queue-codel.c and register below. */
 #include <glib.h>
 #include <string.h>
 
@@ -13,7 +14,6 @@ typedef struct {
   ws_queue base; /* first: a ws_queue * is a droptail * */
   bool limit_in_bytes;
   uint64_t limit;
-  ws_packet *head, *tail;
 } droptail;
 
 static bool droptail_enqueue(ws_queue *q, ws_packet *p, ws_time now) {
@@ -21,27 +21,18 @@ static bool droptail_enqueue(ws_queue *q, ws_packet *p, ws_time now) {
   droptail *d = (droptail *)q;
   if (d->limit_in_bytes ? q->bytes + p->ip_bytes > d->limit : q->packets + 1 > d->limit)
     return false;
-  p->next = NULL;
-  if (d->tail) d->tail->next = p;
-  else d->head = p;
-  d->tail = p;
-  q->packets++;
-  q->bytes += p->ip_bytes;
+  ws_queue_fifo_push(q, p);
   return true;
+}
+
+static ws_packet *droptail_pop(ws_queue *q) {
+  g_assert(q->head == NULL || (q->packets > 0 && q->bytes >= q->head->ip_bytes));
+  return ws_queue_fifo_pop(q);
 }
 
 static ws_packet *droptail_dequeue(ws_queue *q, ws_time now) {
   (void)now;
-  droptail *d = (droptail *)q;
-  ws_packet *p = d->head;
-  if (!p) return NULL;
-  d->head = p->next;
-  if (!d->head) d->tail = NULL;
-  p->next = NULL;
-  g_assert(q->packets > 0 && q->bytes >= p->ip_bytes);
-  q->packets--;
-  q->bytes -= p->ip_bytes;
-  return p;
+  return droptail_pop(q);
 }
 
 static void droptail_destroy(ws_queue *q) { g_free(q); }
@@ -51,6 +42,8 @@ static const ws_queue_ops droptail_ops = {
     .enqueue = droptail_enqueue,
     .dequeue = droptail_dequeue,
     .destroy = droptail_destroy,
+    .pop = droptail_pop,
+    .active = false,
 };
 
 static ws_queue *droptail_new(const ws_queue_config *cfg) {
@@ -63,15 +56,17 @@ static ws_queue *droptail_new(const ws_queue_config *cfg) {
 
 /* ---- registry ----------------------------------------------------------- */
 
-/* One line per discipline (RED and CoDel join here). */
+/* One line per discipline. */
 static const struct {
   const char *name;
   ws_queue *(*make)(const ws_queue_config *cfg);
 } registry[] = {
     {"droptail", droptail_new},
+    {"red", ws_queue_red_new},
+    {"codel", ws_queue_codel_new},
 };
 
-static const char *const discipline_names[] = {"droptail", NULL};
+static const char *const discipline_names[] = {"droptail", "red", "codel", NULL};
 
 ws_queue *ws_queue_new(const ws_queue_config *cfg) {
   g_return_val_if_fail(cfg != NULL, NULL);
@@ -81,16 +76,10 @@ ws_queue *ws_queue_new(const ws_queue_config *cfg) {
   return NULL;
 }
 
-/* While a queue is being freed, packets an AQM drops on dequeue go straight
- * back to the pool: nobody is listening to drops any more. */
-static void drop_to_pool(void *ctx, ws_packet *p) { ws_packet_free(ctx, p); }
-
 void ws_queue_free(ws_queue *q, ws_packet_pool *pool) {
   if (!q) return;
-  q->drop_fn = drop_to_pool;
-  q->drop_ctx = pool;
   ws_packet *p;
-  while ((p = ws_queue_dequeue(q, 0)) != NULL) {
+  while ((p = ws_queue_pop(q)) != NULL) {
     g_return_if_fail(pool != NULL);
     ws_packet_free(pool, p);
   }

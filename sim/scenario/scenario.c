@@ -704,6 +704,22 @@ static int64_t parse_index(const char *s, size_t n) {
   return v;
 }
 
+/* Members of a link whose `between` names a counted group on one side:
+ * one link per member, LINK/0..LINK/N-1 (as world.c builds them); 0 when
+ * the link is one entity. */
+static int link_members(const ws_scenario *sc, const ws_group *g) {
+  const ws_entry *between = valid_entry(g, "between");
+  if (!between) return 0;
+  char **ends = g_strsplit(between->value, ",", -1);
+  int n = 0;
+  for (unsigned i = 0; ends[i]; i++) {
+    const ws_group *o = g_hash_table_lookup(sc->by_name, g_strstrip(ends[i]));
+    if (o && o->spec->countable && o->count > n) n = o->count;
+  }
+  g_strfreev(ends);
+  return n;
+}
+
 /* Resolves text (NAME, NAME/i, NAME/S.s for a layout's cells, core) to an
  * entity of a kind in mask. Returns NULL, or what is wrong (caller frees;
  * "" when it follows from a problem reported elsewhere). */
@@ -759,13 +775,20 @@ static char *resolve(const ws_scenario *sc, const char *text, unsigned mask, ws_
         out->member = (int)(site * sectors + sector);
     } else if (g->count == 0 && group_entry(g, "count")) {
       why = g_strdup(""); /* its count is wrong and reported at its own line */
-    } else if (!g->spec->countable || g->count == 0) {
-      why = g_strdup_printf("\"%s\": %s has no count, so it is one entity named %s", text, base, base);
+    } else if (g->kind_id == WS_KIND_LINK ? link_members(sc, g) == 0
+                                          : !g->spec->countable || g->count == 0) {
+      if (g->kind_id == WS_KIND_LINK)
+        why = g_strdup_printf("\"%s\": link %s joins two single nodes, so it is one link named %s",
+                              text, base, base);
+      else
+        why = g_strdup_printf("\"%s\": %s has no count, so it is one entity named %s", text, base,
+                              base);
     } else {
+      int members = g->kind_id == WS_KIND_LINK ? link_members(sc, g) : g->count;
       int64_t i = parse_index(m, strlen(m));
-      if (i < 0 || i >= g->count)
-        why = g_strdup_printf("\"%s\": %s has %d members, %s/0 to %s/%d", text, base, g->count, base,
-                              base, g->count - 1);
+      if (i < 0 || i >= members)
+        why = g_strdup_printf("\"%s\": %s has %d members, %s/0 to %s/%d", text, base, members, base,
+                              base, members - 1);
       else
         out->member = (int)i;
     }

@@ -15,12 +15,9 @@
 #define WHY_RADIO "radio and cells come with a later release"
 #define WHY_WIFI "Wi-Fi comes with a later release"
 #define WHY_MAC "the teaching MACs come with a later release"
-#define WHY_EVENT "events come with a later release"
-#define WHY_TRACE "pcap and ascii traces come with a later release"
+#define WHY_EVENT "cell events come with the radio release"
 #define WHY_TCP "TCP comes with a later release"
-#define WHY_AQM "RED and CoDel come with a later release"
-#define WHY_ECN "ECN comes with a later release"
-#define WHY_TRAFFIC "traffic types other than cbr and poisson come with a later release"
+#define WHY_TRAFFIC "full-buffer traffic comes with the radio release"
 
 /* Entities a flow may join, and nodes a wired link may join. */
 #define K_ENDPOINTS \
@@ -76,25 +73,25 @@ static const ws_choice mac_choices[] = {
     {"aloha", false, WHY_MAC}, {"slotted-aloha", false, WHY_MAC}, {"csma", false, WHY_MAC},
     {"dcf", false, WHY_MAC},   {NULL, false, NULL}};
 static const ws_choice queue_choices[] = {
-    {"droptail", true, NULL}, {"red", false, WHY_AQM}, {"codel", false, WHY_AQM},
+    {"droptail", true, NULL}, {"red", true, NULL}, {"codel", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice transport_choices[] = {
-    {"udp", true, NULL}, {"tcp", false, WHY_TCP}, {NULL, false, NULL}};
+    {"udp", true, NULL}, {"tcp", true, NULL}, {NULL, false, NULL}};
 static const ws_choice flow_type_choices[] = {
     {"cbr", true, NULL},
     {"poisson", true, NULL},
-    {"onoff", false, WHY_TRAFFIC},
-    {"bulk", false, WHY_TRAFFIC},
-    {"voip", false, WHY_TRAFFIC},
-    {"request-response", false, WHY_TRAFFIC},
-    {"trace", false, WHY_TRAFFIC},
-    {"ping", false, WHY_TRAFFIC},
+    {"onoff", true, NULL},
+    {"bulk", true, NULL},
+    {"voip", true, NULL},
+    {"request-response", true, NULL},
+    {"trace", true, NULL},
+    {"ping", true, NULL},
     {"full-buffer", false, WHY_TRAFFIC},
     {NULL, false, NULL}};
 static const ws_choice congestion_choices[] = {
-    {"newreno", false, WHY_TCP}, {"cubic", false, WHY_TCP}, {NULL, false, NULL}};
+    {"newreno", true, NULL}, {"cubic", true, NULL}, {NULL, false, NULL}};
 static const ws_choice action_choices[] = {
-    {"link-down", false, WHY_EVENT}, {"link-up", false, WHY_EVENT},
+    {"link-down", true, NULL}, {"link-up", true, NULL},
     {"cell-off", false, WHY_EVENT},  {"cell-on", false, WHY_EVENT},
     {NULL, false, NULL}};
 
@@ -151,9 +148,11 @@ static const ws_key_spec handover_keys[] = {
 };
 
 static const ws_key_spec trace_keys[] = {
+    /* Wired nodes and links only: they are what has tap points so far. */
     {.key = "pcap", .type = WS_VAL_REF_LIST, .def = "none", .words = "none|all",
-     .ref_kinds = K_ANY_ENTITY, .doc = "entities and links to capture"},
-    {.key = "ascii", .type = WS_VAL_BOOL, .def = "off"},
+     .ref_kinds = K_WIRED | WS_KMASK(WS_KIND_LINK),
+     .doc = "nodes and links to capture in pcap/ (docs/traces.md)"},
+    {.key = "ascii", .type = WS_VAL_BOOL, .def = "off", .doc = "event trace in trace.txt"},
 };
 
 /* Also the defaults a [layout] gives the cells it makes (all but position). */
@@ -278,20 +277,20 @@ static const ws_key_spec link_keys[] = {
      .flags = WS_KEY_PRIMARY_UNIT},
     {.key = "queue", .type = WS_VAL_ENUM, .def = "droptail", .choices = queue_choices,
      .doc = "queue discipline"},
-    {QTY("red_min", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_AQM},
-    {QTY("red_max", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_AQM},
-    {QTY("red_pmax", WS_UNIT_PROBABILITY, NULL, WS_LIMIT_ABOVE), .min = 0, .max = 1,
-     .flags = WS_KEY_UNSUPPORTED, .why = WHY_AQM},
-    {QTY("codel_target", WS_UNIT_TIME, "5ms", WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_AQM},
+    {QTY("red_min", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE),
+     .doc = "RED min_th, in queue_limit's unit [5p, or 7500B; red_max/3 if only that is set]"},
+    {QTY("red_max", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE),
+     .doc = "RED max_th, above red_min [3 x red_min]"},
+    {QTY("red_pmax", WS_UNIT_PROBABILITY, "0.1", WS_LIMIT_ABOVE), .min = 0, .max = 1,
+     .doc = "RED max_p, the drop probability at max_th"},
+    {QTY("codel_target", WS_UNIT_TIME, "5ms", WS_LIMIT_POSITIVE),
+     .doc = "CoDel target sojourn time (RFC 8289)"},
     {QTY("codel_interval", WS_UNIT_TIME, "100ms", WS_LIMIT_POSITIVE),
-     .flags = WS_KEY_UNSUPPORTED, .why = WHY_AQM},
+     .doc = "CoDel interval, above codel_target (RFC 8289)"},
     {QTY("queue_limit", WS_UNIT_SIZE, "100p", WS_LIMIT_POSITIVE),
      .doc = "in packets (100p) or bytes (64kB)"},
-    {.key = "ecn", .type = WS_VAL_BOOL, .def = "no", .flags = WS_KEY_YES_UNSUPPORTED,
-     .why = WHY_ECN},
+    {.key = "ecn", .type = WS_VAL_BOOL, .def = "no",
+     .doc = "RED and CoDel mark ECN-capable packets instead of dropping (RFC 3168)"},
 };
 
 static const ws_key_spec flow_keys[] = {
@@ -305,27 +304,26 @@ static const ws_key_spec flow_keys[] = {
      .doc = "bit/s or pkt/s (cbr, poisson, onoff peak)"},
     {DIST("packet_size", WS_UNIT_SIZE, "1200B", WS_LIMIT_POSITIVE),
      .flags = WS_KEY_PRIMARY_UNIT, .doc = "application payload, may be random"},
-    {DIST("on_time", WS_UNIT_TIME, "exp(1s)", WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TRAFFIC},
-    {DIST("off_time", WS_UNIT_TIME, "exp(1s)", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TRAFFIC},
+    {DIST("on_time", WS_UNIT_TIME, "exp(1s)", WS_LIMIT_POSITIVE),
+     .doc = "onoff: on period, drawn anew per period"},
+    {DIST("off_time", WS_UNIT_TIME, "exp(1s)", WS_LIMIT_NONNEG),
+     .doc = "onoff: off period, drawn anew per period"},
     {QTY("size", WS_UNIT_SIZE, "unlimited", WS_LIMIT_POSITIVE), .words = "unlimited",
-     .flags = WS_KEY_UNSUPPORTED | WS_KEY_PRIMARY_UNIT, .why = WHY_TRAFFIC},
+     .flags = WS_KEY_PRIMARY_UNIT, .doc = "bulk: application bytes to send"},
     {DIST("request_size", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE),
-     .flags = WS_KEY_UNSUPPORTED | WS_KEY_PRIMARY_UNIT, .why = WHY_TRAFFIC},
+     .flags = WS_KEY_PRIMARY_UNIT, .doc = "request-response: bytes per request"},
     {DIST("response_size", WS_UNIT_SIZE, NULL, WS_LIMIT_POSITIVE),
-     .flags = WS_KEY_UNSUPPORTED | WS_KEY_PRIMARY_UNIT, .why = WHY_TRAFFIC},
-    {DIST("think_time", WS_UNIT_TIME, NULL, WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TRAFFIC},
-    {.key = "trace", .type = WS_VAL_TEXT, .flags = WS_KEY_UNSUPPORTED, .why = WHY_TRAFFIC},
-    {QTY("interval", WS_UNIT_TIME, "1s", WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TRAFFIC},
+     .flags = WS_KEY_PRIMARY_UNIT, .doc = "request-response: bytes per response"},
+    {DIST("think_time", WS_UNIT_TIME, NULL, WS_LIMIT_NONNEG),
+     .doc = "request-response: pause after each response [0s]"},
+    {.key = "trace", .type = WS_VAL_TEXT,
+     .doc = "trace: CSV time_s,bytes, relative to the scenario's folder"},
+    {QTY("interval", WS_UNIT_TIME, "1s", WS_LIMIT_POSITIVE), .doc = "ping: time between probes"},
     {.key = "congestion", .type = WS_VAL_ENUM, .def = "cubic", .choices = congestion_choices,
-     .flags = WS_KEY_UNSUPPORTED, .why = WHY_TCP, .doc = "TCP congestion control"},
-    {.key = "sack", .type = WS_VAL_BOOL, .def = "yes", .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TCP},
-    {.key = "delayed_ack", .type = WS_VAL_BOOL, .def = "yes", .flags = WS_KEY_UNSUPPORTED,
-     .why = WHY_TCP},
+     .doc = "TCP congestion control"},
+    {.key = "sack", .type = WS_VAL_BOOL, .def = "yes", .doc = "TCP SACK (RFC 2018)"},
+    {.key = "delayed_ack", .type = WS_VAL_BOOL, .def = "yes",
+     .doc = "TCP delayed ACKs (RFC 1122, RFC 5681)"},
     {QTY("start", WS_UNIT_TIME, "0s", WS_LIMIT_NONNEG)},
     {QTY("stop", WS_UNIT_TIME, "end", WS_LIMIT_NONNEG), .words = "end"},
 };
@@ -344,7 +342,7 @@ const ws_kind_spec ws_schema_kinds[WS_KIND_N] = {
     [WS_KIND_SIMULATION] = {"simulation", false, false, true, NULL, KEYS(simulation_keys), NULL, 0},
     [WS_KIND_RADIO] = {"radio", false, false, false, WHY_RADIO, KEYS(radio_keys), NULL, 0},
     [WS_KIND_HANDOVER] = {"handover", false, false, false, WHY_RADIO, KEYS(handover_keys), NULL, 0},
-    [WS_KIND_TRACE] = {"trace", false, false, false, WHY_TRACE, KEYS(trace_keys), NULL, 0},
+    [WS_KIND_TRACE] = {"trace", false, false, true, NULL, KEYS(trace_keys), NULL, 0},
     [WS_KIND_CELL] = {"cell", true, false, false, WHY_RADIO, KEYS(cell_keys), NULL, 0},
     [WS_KIND_LAYOUT] = {"layout", true, false, false, WHY_RADIO, KEYS(layout_keys),
                         KEYS(cell_keys)},
@@ -356,7 +354,7 @@ const ws_kind_spec ws_schema_kinds[WS_KIND_N] = {
     [WS_KIND_ROUTER] = {"router", true, true, true, NULL, KEYS(router_keys), NULL, 0},
     [WS_KIND_LINK] = {"link", true, false, true, NULL, KEYS(link_keys), NULL, 0},
     [WS_KIND_FLOW] = {"flow", true, false, true, NULL, KEYS(flow_keys), NULL, 0},
-    [WS_KIND_EVENT] = {"event", true, false, false, WHY_EVENT, KEYS(event_keys), NULL, 0},
+    [WS_KIND_EVENT] = {"event", true, false, true, NULL, KEYS(event_keys), NULL, 0},
 };
 
 int ws_schema_kind_id(const char *kind) {

@@ -42,6 +42,8 @@ struct ws_world {
   GPtrArray *link_stats;  /* ws_link_stats *, borrowed from the links */
   ws_series *series;
   GPtrArray *warnings;  /* char *, owned, NULL-terminated */
+  GPtrArray *traces;    /* ws_traffic_trace *, owned: the trace flows' rows */
+  bool has_tcp;         /* some flow runs over TCP: count its segments */
   bool routes_valid;    /* no node or link errors: route checks mean something */
   bool finished;
 };
@@ -95,9 +97,18 @@ static void warmup_end(ws_sim *sim, void *ctx) {
   ws_time now = ws_sim_now(sim);
   for (unsigned i = 0; i < ws_net_n_links(w->net); i++)
     ws_link_reset_stats(ws_net_link(w->net, i), now);
+  /* TCP segments count when made from now on: packet ids grow by one per
+   * packet, so the next id marks the boundary (a probe packet takes it). */
+  uint64_t first_id = 0;
+  if (w->has_tcp) {
+    ws_packet *probe = ws_packet_new(w->pool);
+    first_id = probe->id + 1;
+    ws_packet_free(w->pool, probe);
+  }
   for (unsigned i = 0; i < w->flows->len; i++) {
     world_flow *f = &g_array_index(w->flows, world_flow, i);
     f->prev_rx_bytes = ws_traffic_rx_bytes(f->traffic);
+    ws_traffic_warmup(f->traffic, first_id);
   }
   for (unsigned i = 0; i < w->link_dirs->len; i++) {
     world_link_dir *d = &g_array_index(w->link_dirs, world_link_dir, i);
@@ -118,6 +129,7 @@ static void sample(ws_sim *sim, void *ctx) {
     ws_series_add(w->series, now, f->entity, "throughput_bps",
                   (double)(rx - f->prev_rx_bytes) * 8.0 / interval_s);
     f->prev_rx_bytes = rx;
+    ws_traffic_sample(f->traffic, w->series, now, f->entity);
   }
   for (unsigned i = 0; i < w->link_dirs->len; i++) {
     world_link_dir *d = &g_array_index(w->link_dirs, world_link_dir, i);
@@ -140,6 +152,19 @@ static void on_drop(void *ctx, const ws_packet *p, ws_drop_reason why) {
   ws_world *w = ctx;
   if (p->flow < w->flows->len)
     ws_traffic_on_drop(g_array_index(w->flows, world_flow, p->flow).traffic, p);
+}
+
+/* The RECEIVE tap, set when a flow runs over TCP: a segment of a TCP flow
+ * arriving at the node it is addressed to counts as received. */
+static void on_tap(void *ctx, const ws_tap_event *ev) {
+  ws_world *w = ctx;
+  const ws_packet *p = ev->packet;
+  if (ev->kind != WS_TAP_RECEIVE || p->protocol != WS_IP_PROTO_TCP || p->flow >= w->flows->len)
+    return;
+  ws_traffic *t = g_array_index(w->flows, world_flow, p->flow).traffic;
+  if (ws_traffic_is_tcp(t) && ws_node_addr(ev->node) != 0 &&
+      ws_net_node_by_addr(w->net, p->dst_addr) == ev->node)
+    ws_traffic_on_arrival(t, p);
 }
 
 /* ---- building ------------------------------------------------------------- */
@@ -187,6 +212,69 @@ static GPtrArray *resolve(ws_world *w, const ws_group *g, const char *key, const
   return nodes;
 }
 
+/* Adds a warning (once per text) to the world's list. */
+G_GNUC_PRINTF(4, 5)
+static void link_warning(ws_world *w, const ws_group *g, const char *key, const char *fmt, ...) {
+  GString *msg = g_string_new(NULL);
+  va_list ap;
+  va_start(ap, fmt);
+  vadd_problem(msg, true, w->sc, g, key, fmt, ap);
+  va_end(ap);
+  for (unsigned i = 0; i < w->warnings->len; i++)
+    if (strcmp(g_ptr_array_index(w->warnings, i), msg->str) == 0) {
+      g_string_free(msg, TRUE);
+      return;
+    }
+  g_ptr_array_add(w->warnings, g_string_free(msg, FALSE));
+}
+
+/* RED and CoDel parameters of a [link] (docs/queues.md): RED's thresholds
+ * are in queue_limit's unit, min_th < max_th; CoDel's target < interval;
+ * keys of another discipline are warnings. (ecn = yes on a drop-tail link
+ * marks nothing but tells TCP the path is ECN-capable.) */
+static void queue_params(ws_world *w, const ws_group *g, ws_queue_config *q, GString *errors) {
+  bool red = !strcmp(q->discipline, "red"), codel = !strcmp(q->discipline, "codel");
+  static const char *const red_keys[] = {"red_min", "red_max", "red_pmax"};
+  static const char *const codel_keys[] = {"codel_target", "codel_interval"};
+  for (size_t i = 0; i < G_N_ELEMENTS(red_keys); i++)
+    if (!red && ws_group_has(g, red_keys[i]))
+      link_warning(w, g, red_keys[i], "has no effect: the queue is %s, not red", q->discipline);
+  for (size_t i = 0; i < G_N_ELEMENTS(codel_keys); i++)
+    if (!codel && ws_group_has(g, codel_keys[i]))
+      link_warning(w, g, codel_keys[i], "has no effect: the queue is %s, not codel", q->discipline);
+  if (red) {
+    const char *unit = q->limit_in_bytes ? "bytes, such as 15kB" : "packets, such as 15p";
+    const char *keys[2] = {"red_min", "red_max"};
+    double th[2] = {0, 0};
+    for (int i = 0; i < 2; i++) {
+      if (!ws_group_has(g, keys[i])) continue;
+      ws_quantity v = ws_group_quantity(g, keys[i]);
+      if ((v.kind == WS_UNIT_SIZE) != q->limit_in_bytes)
+        add_error(errors, w->sc, g, keys[i], "expected %s (the unit of queue_limit)", unit);
+      else th[i] = (double)v.exact;
+    }
+    /* Defaults: min_th 5 full-size packets, max_th 3 min_th (docs/queues.md). */
+    double unit_size = q->limit_in_bytes ? 1500.0 : 1.0;
+    if (th[0] == 0) th[0] = th[1] > 0 ? th[1] / 3.0 : 5.0 * unit_size;
+    if (th[1] == 0) th[1] = 3.0 * th[0];
+    if (th[0] >= th[1])
+      add_error(errors, w->sc, g, ws_group_has(g, "red_max") ? "red_max" : "red_min",
+                "expected red_max above red_min (%g%s)", th[0], q->limit_in_bytes ? "B" : "p");
+    else if (th[1] > (double)q->limit)
+      link_warning(w, g, ws_group_has(g, "red_max") ? "red_max" : "queue_limit",
+                   "red_max (%g) is above queue_limit (%" G_GUINT64_FORMAT "): the queue "
+                   "overflows before RED's average reaches it", th[1], q->limit);
+    q->red_min = th[0];
+    q->red_max = th[1];
+    q->red_pmax = ws_group_quantity(g, "red_pmax").value;
+  }
+  q->codel_target_ns = ws_group_time(g, "codel_target");
+  q->codel_interval_ns = ws_group_time(g, "codel_interval");
+  if (codel && q->codel_target_ns >= q->codel_interval_ns)
+    add_error(errors, w->sc, g, ws_group_has(g, "codel_target") ? "codel_target" : "codel_interval",
+              "expected codel_target below codel_interval (RFC 8289 suggests 5-10%% of it)");
+}
+
 static bool link_config(ws_world *w, const ws_group *g, ws_link_config *cfg, GString *errors) {
   size_t before = errors->len;
   memset(cfg, 0, sizeof *cfg);
@@ -204,14 +292,13 @@ static bool link_config(ws_world *w, const ws_group *g, ws_link_config *cfg, GSt
   const char *queue = ws_group_enum(g, "queue");
   cfg->queue.discipline = queue ? queue : "droptail";
   if (!ws_queue_known(cfg->queue.discipline))
-    add_error(errors, w->sc, g, "queue",
-              "queue discipline \"%s\" is not supported yet (supported: droptail)",
+    add_error(errors, w->sc, g, "queue", "queue discipline \"%s\" is not supported yet",
               cfg->queue.discipline);
   ws_quantity limit = ws_group_quantity(g, "queue_limit");
   cfg->queue.limit_in_bytes = limit.kind == WS_UNIT_SIZE;
   cfg->queue.limit = limit.exact > 0 ? (uint64_t)limit.exact : 0;
-  if (ws_group_has(g, "ecn") && ws_group_bool(g, "ecn"))
-    add_error(errors, w->sc, g, "ecn", "ECN is not supported yet");
+  cfg->queue.ecn = ws_group_bool(g, "ecn");
+  queue_params(w, g, &cfg->queue, errors);
   return errors->len == before;
 }
 
@@ -333,23 +420,76 @@ static void check_mtu(ws_world *w, const ws_group *g, ws_node *from, ws_node *to
   }
 }
 
-static bool flow_params(ws_world *w, const ws_group *g, ws_traffic_params *p, const char **type,
-                        ws_time *start, ws_time *stop, GString *errors) {
-  size_t before = errors->len;
-  const char *transport = ws_group_enum(g, "transport");
-  if (transport && strcmp(transport, "udp") != 0)
-    add_error(errors, w->sc, g, "transport", "transport %s is not supported yet (supported: udp)",
-              transport);
-  *type = ws_group_enum(g, "type");
-  if (!*type) *type = "cbr";
-  if (!ws_traffic_find_gen(*type))
-    add_error(errors, w->sc, g, "type",
-              "traffic type %s is not supported yet (supported: cbr, poisson)", *type);
-  memset(p, 0, sizeof *p);
-  if (!ws_group_has(g, "rate")) {
-    add_error(errors, w->sc, g, NULL, "missing key rate (a %s flow needs one, e.g. 2Mbit/s)",
-              *type);
+/* What a [flow] group asks for: the traffic type, its transport and keys. */
+typedef struct {
+  const char *type;
+  bool tcp;
+  ws_traffic_params params;
+  ws_tcp_config tcp_cfg;
+  ws_time start, stop;
+} flow_spec;
+
+/* Reads the trace file of a trace flow, relative to the scenario file's
+ * folder unless absolute; the world keeps the rows. */
+static const ws_traffic_trace *load_trace(ws_world *w, const ws_group *g, GString *errors) {
+  const char *file = ws_group_string(g, "trace");
+  if (!file || !*file) {
+    add_error(errors, w->sc, g, NULL, "missing key trace (a trace flow needs trace = FILE.csv)");
+    return NULL;
+  }
+  char *dir = g_path_get_dirname(ws_scenario_path(w->sc));
+  char *path = g_path_is_absolute(file) || !strcmp(dir, ".") ? g_strdup(file)
+                                                            : g_build_filename(dir, file, NULL);
+  GError *err = NULL;
+  ws_traffic_trace *tr = ws_traffic_trace_load(path, &err);
+  if (!tr) {
+    add_error(errors, w->sc, g, "trace", "%s", err->message);
+    g_error_free(err);
   } else {
+    g_ptr_array_add(w->traces, tr);
+  }
+  g_free(path);
+  g_free(dir);
+  return tr;
+}
+
+/* A size key that every request-response flow needs. */
+static ws_dist needed_size(ws_world *w, const ws_group *g, const char *key, GString *errors) {
+  if (!ws_group_has(g, key))
+    add_error(errors, w->sc, g, NULL, "missing key %s (a request-response flow needs one, e.g. "
+              "%s)", key, strcmp(key, "request_size") ? "20kB" : "400B");
+  return ws_group_dist(g, key);
+}
+
+static bool flow_params(ws_world *w, const ws_group *g, flow_spec *f, GString *errors) {
+  size_t before = errors->len;
+  memset(f, 0, sizeof *f);
+  ws_traffic_params *p = &f->params;
+  f->type = ws_group_enum(g, "type");
+  if (!f->type) f->type = "cbr";
+  const char *transport = ws_group_enum(g, "transport");
+  f->tcp = transport && !strcmp(transport, "tcp");
+  bool udp_ok = false, tcp_ok = false;
+  bool known = ws_traffic_type_info(f->type, &udp_ok, &tcp_ok);
+  bool ping = !strcmp(f->type, "ping");
+  if (!known) {
+    char *list = g_strjoinv(", ", (char **)ws_traffic_types());
+    add_error(errors, w->sc, g, "type", "traffic type %s is not supported yet (supported: %s)",
+              f->type, list);
+    g_free(list);
+  } else if (ping && ws_group_has(g, "transport")) {
+    add_error(errors, w->sc, g, "transport", "a ping flow runs over ICMP: remove transport");
+  } else if (!ping && !(f->tcp ? tcp_ok : udp_ok)) {
+    add_error(errors, w->sc, g, f->tcp || ws_group_has(g, "transport") ? "transport" : "type",
+              "a %s flow runs over %s only%s", f->type, f->tcp ? "udp" : "tcp",
+              f->tcp ? "" : " (add transport = tcp)");
+  }
+  bool uses_rate = !strcmp(f->type, "cbr") || !strcmp(f->type, "poisson") ||
+                   !strcmp(f->type, "onoff");
+  if (uses_rate && !ws_group_has(g, "rate")) {
+    add_error(errors, w->sc, g, NULL, "missing key rate (a %s flow needs one, e.g. 2Mbit/s)",
+              f->type);
+  } else if (uses_rate) {
     ws_quantity rate = ws_group_quantity(g, "rate");
     p->rate_in_packets = rate.kind == WS_UNIT_PKT_RATE;
     p->rate = rate.value;
@@ -357,19 +497,87 @@ static bool flow_params(ws_world *w, const ws_group *g, ws_traffic_params *p, co
     if (!(rate.value > 0))
       add_error(errors, w->sc, g, "rate", "expected a rate above 0 such as 2Mbit/s or 100pkt/s");
   }
-  p->size = ws_group_dist(g, "packet_size");
-  if (!p->rate_in_packets && p->rate > 0 && !(ws_dist_mean(&p->size) > 0))
+  /* ping's payload defaults to ping(8)'s 56 B, not the 1200 B of the
+   * scenario default (docs/traffic.md). */
+  if (ping && !ws_group_has(g, "packet_size"))
+    ws_units_parse_dist("56B", WS_UNIT_SIZE, &p->size);
+  else
+    p->size = ws_group_dist(g, "packet_size");
+  if (uses_rate && !p->rate_in_packets && p->rate > 0 && !(ws_dist_mean(&p->size) > 0))
     add_error(errors, w->sc, g, "packet_size",
               "a rate in bit/s needs a mean packet size above 0B");
-  *start = ws_group_time(g, "start");
-  *stop = ws_group_time(g, "stop"); /* "end" (the default) gives the duration */
-  if (*stop <= *start) {
+  p->on_time = ws_group_dist(g, "on_time");
+  p->off_time = ws_group_dist(g, "off_time");
+  if (!strcmp(f->type, "bulk") && !ws_group_word(g, "size"))
+    p->bulk_bytes = (uint64_t)MAX(ws_group_quantity(g, "size").exact, 1);
+  if (!strcmp(f->type, "request-response")) {
+    p->request_size = needed_size(w, g, "request_size", errors);
+    p->response_size = needed_size(w, g, "response_size", errors);
+  }
+  if (ws_group_has(g, "think_time")) p->think_time = ws_group_dist(g, "think_time");
+  else ws_units_parse_dist("0s", WS_UNIT_TIME, &p->think_time);
+  p->interval_ns = ws_group_time(g, "interval");
+  if (!strcmp(f->type, "trace")) p->trace = load_trace(w, g, errors);
+  if (f->tcp) {
+    ws_tcp_config_default(&f->tcp_cfg);
+    f->tcp_cfg.congestion = ws_group_enum(g, "congestion");
+    if (!f->tcp_cfg.congestion) f->tcp_cfg.congestion = "cubic";
+    f->tcp_cfg.sack = ws_group_bool(g, "sack");
+    f->tcp_cfg.delayed_ack = ws_group_bool(g, "delayed_ack");
+  }
+  f->start = ws_group_time(g, "start");
+  f->stop = ws_group_time(g, "stop"); /* "end" (the default) gives the duration */
+  if (f->stop <= f->start) {
     if (ws_group_has(g, "stop"))
       add_error(errors, w->sc, g, "stop", "expected a stop time after start");
     else
       add_error(errors, w->sc, g, "start", "expected a start before the end of the run");
   }
   return errors->len == before;
+}
+
+/* True when every link from a to b has ecn = yes (RFC 3168 needs the
+ * routers on the path to mark; docs/traffic.md). */
+static bool path_ecn(ws_world *w, ws_node *from, ws_node *to) {
+  for (ws_node *cur = from; cur != to;) {
+    unsigned dir;
+    ws_link *l = ws_net_first_link(w->net, cur, to, &dir);
+    g_assert(l != NULL);
+    if (!ws_link_get_config(l)->queue.ecn) return false;
+    cur = ws_link_end(l, 1 - dir);
+  }
+  return true;
+}
+
+/* A fixed size of bytes, for the MTU check of fixed-size types. */
+static ws_dist fixed_bytes(uint32_t bytes) {
+  ws_dist d;
+  memset(&d, 0, sizeof d);
+  d.kind = WS_DIST_FIXED;
+  d.a.kind = WS_UNIT_SIZE;
+  d.a.value = bytes;
+  d.a.exact = bytes;
+  return d;
+}
+
+/* The MTU checks of a datagram flow (UDP or ICMP, both 28 B of headers):
+ * what each direction carries must fit its path. TCP segments follow the
+ * MSS, nothing to check. */
+static void check_flow_mtu(ws_world *w, const ws_group *g, const flow_spec *f, ws_node *src,
+                           ws_node *dst, GString *errors) {
+  if (f->tcp) return;
+  if (!strcmp(f->type, "voip")) {
+    ws_dist d = fixed_bytes(WS_VOIP_PAYLOAD_BYTES);
+    check_mtu(w, g, src, dst, &d, errors);
+  } else if (!strcmp(f->type, "trace")) {
+    ws_dist d = fixed_bytes(f->params.trace ? ws_traffic_trace_max_bytes(f->params.trace) : 0);
+    check_mtu(w, g, src, dst, &d, errors);
+  } else if (!strcmp(f->type, "request-response")) {
+    check_mtu(w, g, src, dst, &f->params.request_size, errors);
+    check_mtu(w, g, dst, src, &f->params.response_size, errors);
+  } else {
+    check_mtu(w, g, src, dst, &f->params.size, errors);
+  }
 }
 
 static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t run,
@@ -381,10 +589,8 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
   }
   GPtrArray *from = resolve(w, g, "from", from_ref, errors);
   GPtrArray *to = resolve(w, g, "to", to_ref, errors);
-  ws_traffic_params params;
-  const char *type;
-  ws_time start, stop;
-  bool ok = flow_params(w, g, &params, &type, &start, &stop, errors) && from && to;
+  flow_spec spec;
+  bool ok = flow_params(w, g, &spec, errors) && from && to;
   if (ok && from->len > 1 && to->len > 1 && from->len != to->len) {
     add_error(errors, w->sc, g, "to", "groups of unequal size (%u and %u) cannot be paired",
               from->len, to->len);
@@ -408,11 +614,11 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
         continue;
       }
       size_t before = errors->len;
-      check_mtu(w, g, src, dst, &params.size, errors);
+      check_flow_mtu(w, g, &spec, src, dst, errors);
       if (errors->len != before) continue;
       uint32_t *dport = &dst_ports[ws_node_index(dst)], *sport = &src_ports[ws_node_index(src)];
       if (*dport > LAST_PORT || *sport > LAST_PORT) {
-        add_error(errors, w->sc, g, NULL, "too many flows at %s (UDP ports exhausted)",
+        add_error(errors, w->sc, g, NULL, "too many flows at %s (ports exhausted)",
                   ws_node_name(*dport > LAST_PORT ? dst : src));
         continue;
       }
@@ -420,19 +626,26 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
                            : g_strdup(ws_group_name(g));
       ws_traffic_config cfg = {
           .name = name,
-          .type = type,
+          .type = spec.type,
+          .transport = spec.tcp ? WS_TRAFFIC_TCP : WS_TRAFFIC_UDP,
+          .tcp = spec.tcp_cfg,
           .index = w->flows->len,
           .from = src,
           .to = dst,
           .src_port = (uint16_t)(*sport)++,
           .dst_port = (uint16_t)(*dport)++,
-          .params = params,
-          .start_ns = start,
-          .stop_ns = MIN(stop, w->duration_ns),
+          .params = spec.params,
+          .start_ns = spec.start,
+          .stop_ns = MIN(spec.stop, w->duration_ns),
           .warmup_ns = w->warmup_ns,
       };
+      if (spec.tcp) {
+        cfg.tcp.ecn = path_ecn(w, src, dst) && path_ecn(w, dst, src);
+        w->has_tcp = true;
+      }
       world_flow f = {.traffic = ws_traffic_new(w->net, &cfg, seed, run)};
       g_assert(f.traffic != NULL);
+      if (w->interval_ns > 0) ws_traffic_set_series(f.traffic, w->series);
       f.entity = g_strdup_printf("flow %s", name);
       g_array_append_val(w->flows, f);
       g_ptr_array_add(w->flow_stats, ws_traffic_get_stats(f.traffic));
@@ -441,6 +654,58 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
   }
   if (from) g_ptr_array_free(from, TRUE);
   if (to) g_ptr_array_free(to, TRUE);
+}
+
+/* [event] link-down / link-up: the link's own callbacks, so that the event
+ * needs no context of its own (docs/network.md, "Link failures"). */
+static void event_link_down(ws_sim *sim, void *ctx) {
+  ws_link *l = ctx;
+  g_info("%.9f s: link %s goes down", ws_time_to_s(ws_sim_now(sim)), ws_link_name(l));
+  ws_net_set_link_up(ws_link_get_net(l), l, false);
+}
+
+static void event_link_up(ws_sim *sim, void *ctx) {
+  ws_link *l = ctx;
+  g_info("%.9f s: link %s comes back up", ws_time_to_s(ws_sim_now(sim)), ws_link_name(l));
+  ws_net_set_link_up(ws_link_get_net(l), l, true);
+}
+
+/* Schedules every [event] group at its `at` (in file order for equal
+ * times). The target is a link, or a link group meaning all its members. */
+static void add_events(ws_world *w, GString *errors) {
+  unsigned n_groups = ws_scenario_n_groups(w->sc);
+  for (unsigned i = 0; i < n_groups; i++) {
+    const ws_group *g = ws_scenario_group(w->sc, i);
+    if (strcmp(ws_group_kind(g), "event") != 0) continue;
+    const char *action = ws_group_enum(g, "action");
+    const char *target = ws_group_string(g, "target");
+    ws_time at = ws_group_time(g, "at");
+    bool down = action && !strcmp(action, "link-down");
+    if (!action || (!down && strcmp(action, "link-up") != 0)) {
+      add_error(errors, w->sc, g, "action", "\"%s\" is not supported yet", action ? action : "");
+      continue;
+    }
+    if (at > w->duration_ns)
+      link_warning(w, g, "at", "is after the end of the run: the event never happens");
+    char **names = target ? ws_scenario_expand(w->sc, target) : NULL;
+    unsigned found = 0;
+    for (char **n = names; n && *n; n++)
+      for (unsigned k = 0; k < ws_net_n_links(w->net); k++) {
+        ws_link *l = ws_net_link(w->net, k);
+        const char *name = ws_link_name(l);
+        size_t len = strlen(*n);
+        /* A link between a node and a group is LINK/i per member. */
+        bool member = !strncmp(name, *n, len) && name[len] == '/';
+        if (strcmp(name, *n) != 0 && !member) continue;
+        found++;
+        if (at <= w->duration_ns)
+          ws_sim_schedule_at(w->sim, at, down ? event_link_down : event_link_up, l);
+      }
+    if (!found)
+      add_error(errors, w->sc, g, "target", "expected the name of a [link], found \"%s\"",
+                target ? target : "");
+    g_strfreev(names);
+  }
 }
 
 /* Kinds that describe no entity of the wired network: nothing to build. */
@@ -488,6 +753,7 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
   w->link_stats = g_ptr_array_new();
   w->series = ws_series_new();
   w->warnings = g_ptr_array_new_with_free_func(g_free);
+  w->traces = g_ptr_array_new_with_free_func((GDestroyNotify)ws_traffic_trace_free);
   GString *errors = g_string_new(NULL);
 
   const ws_group *simg = ws_scenario_find(sc, "simulation", NULL);
@@ -509,9 +775,10 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
     const char *kind = ws_group_kind(g);
     if (!strcmp(kind, "host")) add_nodes(w, g, WS_NODE_HOST, errors);
     else if (!strcmp(kind, "router")) add_nodes(w, g, WS_NODE_ROUTER, errors);
-    else if (strcmp(kind, "link") && strcmp(kind, "flow") && !is_settings_kind(kind))
+    else if (strcmp(kind, "link") && strcmp(kind, "flow") && strcmp(kind, "event") &&
+             !is_settings_kind(kind))
       add_error(errors, sc, g, NULL, "%s groups are not supported yet (wired hosts, routers, "
-                "links and UDP flows are)", kind);
+                "links and flows are)", kind);
   }
   for (unsigned i = 0; i < n_groups; i++) {
     const ws_group *g = ws_scenario_group(sc, i);
@@ -519,6 +786,7 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
   }
   ws_net_build_routes(w->net);
   w->routes_valid = errors->len == 0;
+  add_events(w, errors);
   unsigned n_nodes = ws_net_n_nodes(w->net);
   uint32_t *dst_ports = g_new(uint32_t, n_nodes), *src_ports = g_new(uint32_t, n_nodes);
   for (unsigned i = 0; i < n_nodes; i++) {
@@ -543,6 +811,7 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
 
   log_world(w);
   ws_net_set_drop_hook(w->net, on_drop, w);
+  if (w->has_tcp) ws_net_add_tap(w->net, on_tap, w);
   /* The warmup reset is scheduled first so that at time warmup it runs
    * before any other event of that time (ties go by insertion order). */
   if (w->warmup_ns > 0) ws_sim_schedule_at(sim, w->warmup_ns, warmup_end, w);
@@ -567,6 +836,7 @@ void ws_world_free(ws_world *w) {
   g_ptr_array_free(w->flow_stats, TRUE);
   g_ptr_array_free(w->link_stats, TRUE);
   ws_net_free(w->net);
+  g_ptr_array_free(w->traces, TRUE);
   ws_packet_pool_free(w->pool);
   ws_series_free(w->series);
   g_ptr_array_free(w->warnings, TRUE);
@@ -585,6 +855,7 @@ void ws_world_finish(ws_world *w, ws_time end) {
     ws_time stop = ws_traffic_get_config(t)->stop_ns;
     /* Active from max(start, warmup) to min(stop, end); never negative. */
     s->active_end = MAX(s->active_start, MIN(stop, end));
+    ws_traffic_finish(t, end);
   }
   for (unsigned i = 0; i < ws_net_n_links(w->net); i++)
     ws_link_finish(ws_net_link(w->net, i), end);

@@ -2,8 +2,8 @@
  * exact arrival time of one packet, serialisation of back-to-back packets,
  * drop-tail limits in packets and bytes (the packet in service not counted),
  * the time-average occupancy and busy time against hand-computed values,
- * Bernoulli loss within a binomial tolerance, the MTU rule and the warmup
- * reset. */
+ * Bernoulli loss within a binomial tolerance, the MTU rule, the warmup
+ * reset, and an active queue's drops and marks in the link's counters. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -251,6 +251,62 @@ static void test_reset(void) {
   fx_clear(&f);
 }
 
+/* An active queue on a link: CoDel's dequeue-time drops reach the link as
+ * queue drops and AQM drops (with a DROP tap naming the link), its ECN marks
+ * are counted, the counters restart at a reset, and a packet that finds the
+ * transmitter idle passes through the discipline at once (no delay added).
+ * 300 packets of 1250 B (1 ms each at 10 Mbit/s) sent at once with CoDel
+ * (target 5 ms, interval 100 ms): the sojourn reaches 5 ms at the 6th
+ * departure (t = 5 ms), dropping starts an interval later, while ~195
+ * packets still wait; the first drops come at 105 ms and 205 ms, so at
+ * least 2 before the queue drains at ~300 ms, all counted. */
+static int link_drops_seen;
+static void count_link_drops(void *ctx, const ws_tap_event *ev) {
+  if (ev->kind == WS_TAP_DROP && ev->link == ctx && ev->reason == WS_DROP_QUEUE) link_drops_seen++;
+}
+
+static void test_active_queue(void) {
+  for (int ecn = 0; ecn < 2; ecn++) {
+    ws_link_config cfg = {.rate_bps = 10000000, .mtu_bytes = 1500,
+                          .queue = {.discipline = "codel", .limit = 1000, .ecn = ecn}};
+    fixture f;
+    fx_init(&f, &cfg, 1);
+    link_drops_seen = 0;
+    ws_net_add_tap(f.net, count_link_drops, f.link);
+    /* Idle link: the first packet arrives after exactly tx time. */
+    send(&f, 1250 - 28);
+    ws_sim_run(f.sim);
+    g_assert_cmpint(f.arrivals[0], ==, WS_MS);
+    ws_link_reset_stats(f.link, ws_sim_now(f.sim));
+    for (int i = 0; i < 300; i++) {
+      ws_packet *p = ws_packet_new(f.pool);
+      p->payload_bytes = 1250 - 28;
+      p->dst_addr = ws_node_addr(f.b);
+      p->dst_port = 5001;
+      p->ecn = ecn ? WS_ECN_ECT0 : WS_ECN_NOT_ECT;
+      ws_net_udp_send(f.net, f.a, p);
+    }
+    ws_sim_run(f.sim);
+    ws_link_stats *st = ws_link_get_stats(f.link, 0);
+    g_test_message("ecn %d: received %d, aqm drops %" G_GUINT64_FORMAT ", marks %" G_GUINT64_FORMAT,
+                   ecn, f.received, st->aqm_drops, st->ecn_marks);
+    if (ecn) {
+      g_assert_cmpuint(st->aqm_drops, ==, 0);
+      g_assert_cmpuint(st->ecn_marks, >=, 2);
+      g_assert_cmpint(f.received, ==, 301);
+    } else {
+      g_assert_cmpuint(st->aqm_drops, >=, 2);
+      g_assert_cmpuint(st->queue_drops, ==, st->aqm_drops);
+      g_assert_cmpint(link_drops_seen, ==, (int)st->aqm_drops);
+      g_assert_cmpint(f.received, ==, 301 - (int)st->aqm_drops);
+      g_assert_cmpuint(st->ecn_marks, ==, 0);
+    }
+    ws_link_reset_stats(f.link, ws_sim_now(f.sim));
+    g_assert_cmpuint(st->aqm_drops + st->ecn_marks, ==, 0);
+    fx_clear(&f);
+  }
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/link/tx-time", test_tx_time);
@@ -262,5 +318,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/link/loss", test_loss);
   g_test_add_func("/link/mtu", test_mtu);
   g_test_add_func("/link/warmup-reset", test_reset);
+  g_test_add_func("/link/active-queue", test_active_queue);
   return g_test_run();
 }

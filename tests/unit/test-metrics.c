@@ -591,9 +591,10 @@ static void test_write_links(void)
   char *text = read_all(path);
   g_assert_cmpstr(text, ==,
                   "link,from,to,rate_bps,tx_packets,tx_bytes,utilisation,queue_drops,"
-                  "loss_drops,down_drops,mtu_drops,mean_queue_packets,mean_queue_bytes\n"
-                  "ab,a,b,1000000.000,100,62500,0.5,1,2,3,4,0.750000,937.500\n"
-                  "ab,b,a,833333.333,0,0,1.234e-06,0,0,0,0,0.000000,0.000\n");
+                  "loss_drops,down_drops,mtu_drops,mean_queue_packets,mean_queue_bytes,"
+                  "aqm_drops,ecn_marks\n"
+                  "ab,a,b,1000000.000,100,62500,0.5,1,2,3,4,0.750000,937.500,0,0\n"
+                  "ab,b,a,833333.333,0,0,1.234e-06,0,0,0,0,0.000000,0.000,0,0\n");
   g_free(text);
 
   /* An empty window (warmup = end): no utilisation; queues at their value. */
@@ -601,7 +602,7 @@ static void test_write_links(void)
   ws_tavg_reset(&la->queue_bytes, 2 * WS_S);
   g_assert_true(ws_metrics_write_links(path, list, 1, 0, 2 * WS_S, &error));
   text = read_all(path);
-  g_assert_true(g_str_has_suffix(text, "\nab,a,b,1000000.000,100,62500,,1,2,3,4,0.000000,0.000\n"));
+  g_assert_true(g_str_has_suffix(text, "\nab,a,b,1000000.000,100,62500,,1,2,3,4,0.000000,0.000,0,0\n"));
   g_free(text);
 
   ws_link_stats_clear(&l[0]);

@@ -84,12 +84,48 @@ static void test_zero_limit(void) {
 
 static void test_registry(void) {
   g_assert_true(ws_queue_known("droptail"));
-  g_assert_false(ws_queue_known("red"));
-  ws_queue_config cfg = {.discipline = "codel", .limit = 10};
+  g_assert_true(ws_queue_known("red"));
+  g_assert_true(ws_queue_known("codel"));
+  g_assert_false(ws_queue_known("sfq"));
+  ws_queue_config cfg = {.discipline = "sfq", .limit = 10};
   g_assert_null(ws_queue_new(&cfg));
+  /* Impossible parameters make no queue: RED with min_th >= max_th, CoDel
+   * with target >= interval. */
+  ws_queue_config bad_red = {.discipline = "red", .limit = 10, .red_min = 8, .red_max = 8};
+  g_assert_null(ws_queue_new(&bad_red));
+  ws_queue_config bad_codel = {.discipline = "codel", .limit = 10,
+                               .codel_target_ns = 100 * WS_MS, .codel_interval_ns = 100 * WS_MS};
+  g_assert_null(ws_queue_new(&bad_codel));
   const char *const *names = ws_queue_disciplines();
   g_assert_cmpstr(names[0], ==, "droptail");
-  g_assert_null(names[1]);
+  g_assert_cmpstr(names[1], ==, "red");
+  g_assert_cmpstr(names[2], ==, "codel");
+  g_assert_null(names[3]);
+  /* Every discipline of the registry is FIFO when it has no reason to drop,
+   * and pop empties it without decisions. */
+  ws_packet_pool *pool = ws_packet_pool_new();
+  for (const char *const *n = names; *n; n++) {
+    ws_queue_config c = {.discipline = *n, .limit = 10, .rate_bps = 1000000000};
+    ws_queue *q = ws_queue_new(&c);
+    g_assert_nonnull(q);
+    g_assert_cmpstr(q->ops->name, ==, *n);
+    uint64_t ids[3];
+    for (int i = 0; i < 3; i++) {
+      ws_packet *p = make(pool, 100);
+      ids[i] = p->id;
+      g_assert_true(ws_queue_enqueue(q, p, 0));
+    }
+    ws_packet *p = ws_queue_dequeue(q, 0);
+    g_assert_cmpuint(p->id, ==, ids[0]);
+    ws_packet_free(pool, p);
+    p = ws_queue_pop(q);
+    g_assert_cmpuint(p->id, ==, ids[1]);
+    ws_packet_free(pool, p);
+    g_assert_cmpuint(ws_queue_packets(q), ==, 1);
+    ws_queue_free(q, pool); /* the last one goes back to the pool */
+    g_assert_cmpuint(ws_packet_pool_in_use(pool), ==, 0);
+  }
+  ws_packet_pool_free(pool);
 }
 
 int main(int argc, char **argv) {

@@ -471,7 +471,7 @@ static void test_unsupported(void) {
                  "from = server\n"            /* 20 */
                  "to = walkers\n"             /* 21 */
                  "transport = tcp\n"          /* 22 */
-                 "type = bulk\n"              /* 23 */
+                 "type = full-buffer\n"       /* 23 */
                  "size = 10MB\n"              /* 24 */
                  "[event cut]\n"              /* 25 */
                  "at = 5s\n"                  /* 26 */
@@ -482,13 +482,8 @@ static void test_unsupported(void) {
              "t.ini:5: [cell A]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
              "t.ini:7: [cell A] tx_power: expected a power such as 46dBm or 20W, found \"46\"\n"
              "t.ini:8: [ue walkers]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
-             "t.ini:16: [link l] queue: codel is not supported yet in this version of wisim (RED and CoDel come with a later release)\n"
-             "t.ini:17: [link l] codel_target: not supported yet in this version of wisim (RED and CoDel come with a later release)\n"
-             "t.ini:18: [link l] ecn: on is not supported yet in this version of wisim (ECN comes with a later release)\n"
-             "t.ini:22: [flow video] transport: tcp is not supported yet in this version of wisim (TCP comes with a later release)\n"
-             "t.ini:23: [flow video] type: bulk is not supported yet in this version of wisim (traffic types other than cbr and poisson come with a later release)\n"
-             "t.ini:24: [flow video] size: not supported yet in this version of wisim (traffic types other than cbr and poisson come with a later release)\n"
-             "t.ini:25: [event cut]: not supported yet in this version of wisim (events come with a later release)\n"
+             "t.ini:23: [flow video] type: full-buffer is not supported yet in this version of wisim (full-buffer traffic comes with the radio release)\n"
+             "t.ini:27: [event cut] action: cell-off is not supported yet in this version of wisim (cell events come with the radio release)\n"
              "t.ini:28: [event cut] target: \"l\" is [link l], expected the name of a cell for action cell-off");
 }
 
@@ -559,8 +554,7 @@ static void test_overrides(void) {
 static void test_override_errors(void) {
   const char *const sets[] = {"link up.rate=x",   "link nowhere.rate=1Mbit/s", "link up.rte=1Mbit/s",
                               "norate",           "up.=3",                     "link upp.delay=1ms",
-                              "up.delay=1ms #x",  "simulation.seed=-1",        "up.queue=red",
-                              NULL};
+                              "up.delay=1ms #x",  "simulation.seed=-1",        NULL};
   assert_err(good, sets,
              "--set 'link up.rate=x': [link up] rate: expected a data rate in bit/s such as 10Mbit/s, "
              "found \"x\"\n"
@@ -570,9 +564,7 @@ static void test_override_errors(void) {
              "--set 'up.=3': expected GROUP.key=value, such as 'link uplink.rate=10Mbit/s'\n"
              "--set 'link upp.delay=1ms': no group [link upp] in the scenario (did you mean \"link up\"?)\n"
              "--set 'up.delay=1ms #x': a value cannot contain a line break or a \" #\" comment\n"
-             "--set 'simulation.seed=-1': [simulation] seed: must not be negative, found \"-1\"\n"
-             "--set 'up.queue=red': [link up] queue: red is not supported yet in this version of "
-             "wisim (RED and CoDel come with a later release)");
+             "--set 'simulation.seed=-1': [simulation] seed: must not be negative, found \"-1\"");
   /* A problem is one line, whatever the override or the file holds. */
   const char *const newline[] = {"up.ra\nte=1", NULL};
   assert_err(good, newline, "--set 'up.ra?te=1': [link up] ra?te: unknown key (did you mean \"rate\"?)");
@@ -713,9 +705,11 @@ static void test_groups_paired(void) {
 
 static void test_describe_models(void) {
   char *text = ws_scenario_describe_models();
-  g_assert_nonnull(strstr(text, "[link] queue [droptail]: droptail, red (not yet), codel (not yet)"));
-  g_assert_nonnull(strstr(text, "[flow] transport [udp]: udp, tcp (not yet)"));
-  g_assert_nonnull(strstr(text, "[flow] type [cbr]: cbr, poisson, onoff (not yet)"));
+  g_assert_nonnull(strstr(text, "[link] queue [droptail]: droptail, red, codel\n"));
+  g_assert_nonnull(strstr(text, "[event] action: link-down, link-up, cell-off (not yet)"));
+  g_assert_nonnull(strstr(text, "[flow] transport [udp]: udp, tcp\n"));
+  g_assert_nonnull(strstr(text, "[flow] type [cbr]: cbr, poisson, onoff, bulk, voip,"));
+  g_assert_nonnull(strstr(text, "full-buffer (not yet)"));
   g_assert_nonnull(strstr(text, "[radio] pathloss [log-distance]: free-space (not yet)"));
   g_assert_nonnull(strstr(text, "[host NAME]"));
   g_assert_nonnull(strstr(text, "[ue NAME] (not yet)"));

@@ -2,7 +2,9 @@
  * scenarios: expansion of groups into flows and links with their names,
  * counters that add up (sent = received + lost + in flight), determinism,
  * common random numbers across scenario variants, warmup, the time series,
- * and build errors with the flow's file:line. */
+ * and build errors with the flow's file:line; every traffic type built from
+ * its keys (TCP flows with their segment accounting and time series, ping,
+ * voip's MOS, trace files relative to the scenario) and their errors. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -389,6 +391,205 @@ static void test_errors(void) {
   g_free(msg);
 }
 
+
+/* ---- every traffic type -------------------------------------------------------- */
+
+/* A scenario in a temporary folder with a trace file next to it; returns
+ * the folder (caller removes it with rm_tree). */
+static char *write_files(const char *ini, const char *trace) {
+  char *dir = g_dir_make_tmp("wisim-world-XXXXXX", NULL);
+  g_assert_nonnull(dir);
+  char *p = g_build_filename(dir, "t.ini", NULL);
+  g_assert_true(g_file_set_contents(p, ini, -1, NULL));
+  g_free(p);
+  p = g_build_filename(dir, "tr.csv", NULL);
+  g_assert_true(g_file_set_contents(p, trace, -1, NULL));
+  g_free(p);
+  return dir;
+}
+
+static void rm_tree(char *dir) {
+  const char *names[] = {"t.ini", "tr.csv"};
+  for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+    char *p = g_build_filename(dir, names[i], NULL);
+    g_unlink(p);
+    g_free(p);
+  }
+  g_rmdir(dir);
+  g_free(dir);
+}
+
+static const char *const types_text =
+    "[simulation]\nduration = 3s\nwarmup = 0.5s\nmetrics_interval = 0.5s\n"
+    "[host a]\n[host b]\n"
+    "[link ab]\nbetween = a, b\nrate = 8Mbit/s\ndelay = 1ms\nloss = 0.5%\n"
+    "[flow png]\nfrom = a\nto = b\ntype = ping\ninterval = 100ms\n"
+    "[flow call]\nfrom = a\nto = b\ntype = voip\n"
+    "[flow oo]\nfrom = b\nto = a\ntype = onoff\nrate = 1Mbit/s\non_time = exp(100ms)\n"
+    "off_time = pareto(200ms, 2.5)\n"
+    "[flow web]\nfrom = a\nto = b\ntype = request-response\ntransport = tcp\n"
+    "request_size = 300B\nresponse_size = 20kB\nthink_time = exp(50ms)\n"
+    "[flow rpc]\nfrom = b\nto = a\ntype = request-response\nrequest_size = 100B\n"
+    "response_size = 1000B\n"
+    "[flow dl]\nfrom = b\nto = a\ntype = bulk\ntransport = tcp\nsize = 200kB\n"
+    "congestion = newreno\nsack = no\ndelayed_ack = no\nstart = 0.6s\n"
+    "[flow bg]\nfrom = a\nto = b\ntype = cbr\ntransport = tcp\nrate = 500kbit/s\n"
+    "[flow rep]\nfrom = a\nto = b\ntype = trace\ntrace = tr.csv\n";
+static const char *const trace_csv = "time_s,bytes\n0,100\n0.6,200\n0.6,300\n# end\n2.5,400\n";
+
+static run run_file(const char *dir, uint64_t seed) {
+  run r;
+  char *path = g_build_filename(dir, "t.ini", NULL);
+  GError *error = NULL;
+  r.sc = ws_scenario_load(path, NULL, &error);
+  g_assert_no_error(error);
+  g_free(path);
+  r.sim = ws_sim_new();
+  r.w = ws_world_new(r.sim, r.sc, seed, 0, &error);
+  g_assert_no_error(error);
+  ws_sim_run_until(r.sim, ws_world_duration(r.w));
+  ws_world_finish(r.w, ws_sim_now(r.sim));
+  return r;
+}
+
+static void test_traffic_types(void) {
+  char *dir = write_files(types_text, trace_csv);
+  run r = run_file(dir, 1);
+  unsigned n;
+  ws_flow_stats *const *flows = ws_world_flows(r.w, &n);
+  g_assert_cmpuint(n, ==, 8);
+  for (unsigned i = 0; i < n; i++) {
+    const ws_flow_stats *f = flows[i];
+    g_test_message("%s %s/%s sent %" G_GUINT64_FORMAT " recv %" G_GUINT64_FORMAT
+                   " lost %" G_GUINT64_FORMAT " inflight %" G_GUINT64_FORMAT, f->name,
+                   f->transport, f->type, f->sent_packets, f->received_packets,
+                   ws_flow_stats_lost(f), f->in_flight_packets);
+    g_assert_cmpuint(f->sent_packets, >, 0);
+    g_assert_cmpuint(f->received_packets + f->in_flight_packets, <=, f->sent_packets);
+  }
+  const ws_flow_stats *png = find_flow(r.w, "png");
+  g_assert_cmpstr(png->transport, ==, "icmp");
+  /* Probes from 0.5 s (warmup) every 100 ms to 3 s: 25; the RTT of an idle
+   * 8 Mbit/s hop with 56 B payloads: 2 x (84 us + 1 ms). */
+  g_assert_cmpuint(png->sent_packets, ==, 25);
+  g_assert_cmpfloat(png->delay.min, ==, ws_time_to_s(2 * (84 * WS_US + WS_MS)));
+  const ws_flow_stats *call = find_flow(r.w, "call");
+  g_assert_cmpuint(call->sent_packets, ==, 125);
+  g_assert_false(isnan(call->mos));
+  g_assert_cmpfloat(call->mos, <=, 4.41);
+  const ws_flow_stats *web = find_flow(r.w, "web");
+  g_assert_cmpstr(web->transport, ==, "tcp");
+  g_assert_cmpuint(web->response.n, >, 5);
+  const ws_flow_stats *rpc = find_flow(r.w, "rpc");
+  g_assert_cmpstr(rpc->transport, ==, "udp");
+  g_assert_cmpuint(rpc->response.n, >, 100);
+  const ws_flow_stats *dl = find_flow(r.w, "dl");
+  g_assert_cmpint(dl->completion_ns, >, 0);
+  const ws_flow_stats *rep = find_flow(r.w, "rep");
+  /* Rows after warmup: 0.6 s (two) and 2.5 s. */
+  g_assert_cmpuint(rep->sent_packets, ==, 3);
+  g_assert_cmpuint(rep->sent_bytes, ==, 900);
+  /* TCP flows have their four rows per interval; ping its rtt rows. */
+  const ws_series *s = ws_world_series(r.w);
+  unsigned cwnd = 0, rtt = 0, srtt = 0;
+  for (unsigned i = 0; i < ws_series_rows(s); i++) {
+    const char *entity, *metric;
+    ws_series_row(s, i, NULL, &entity, &metric, NULL);
+    if (!strcmp(metric, "cwnd_bytes")) cwnd++;
+    if (!strcmp(metric, "srtt_s")) srtt++;
+    if (!strcmp(metric, "rtt_s")) {
+      g_assert_cmpstr(entity, ==, "flow png");
+      rtt++;
+    }
+  }
+  g_assert_cmpuint(cwnd, ==, 3 * 5); /* web, dl, bg at 1, 1.5, ..., 3 s */
+  g_assert_cmpuint(srtt, ==, cwnd);
+  g_assert_cmpuint(rtt, ==, png->received_packets);
+  run_free(&r);
+  rm_tree(dir);
+}
+
+/* Same seed, same everything, TCP flows included; another seed differs. */
+static GString *fingerprint(const ws_world *w) {
+  GString *g = g_string_new(NULL);
+  unsigned n;
+  ws_flow_stats *const *flows = ws_world_flows(w, &n);
+  for (unsigned i = 0; i < n; i++) {
+    const ws_flow_stats *f = flows[i];
+    g_string_append_printf(g, "%s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+                           " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %.17g %.17g %.17g %"
+                           G_GINT64_FORMAT "\n", f->name, f->sent_packets, f->sent_bytes,
+                           f->received_packets, f->received_bytes, f->retransmissions,
+                           f->delay.mean, f->response.mean, f->mos, f->completion_ns);
+  }
+  const ws_series *s = ws_world_series(w);
+  for (unsigned i = 0; i < ws_series_rows(s); i++) {
+    ws_time t;
+    const char *entity, *metric;
+    double v;
+    ws_series_row(s, i, &t, &entity, &metric, &v);
+    g_string_append_printf(g, "%" G_GINT64_FORMAT " %s %s %.17g\n", t, entity, metric, v);
+  }
+  return g;
+}
+
+static void test_traffic_determinism(void) {
+  char *dir = write_files(types_text, trace_csv);
+  GString *prints[3];
+  for (int i = 0; i < 3; i++) {
+    run r = run_file(dir, i < 2 ? 1 : 2);
+    prints[i] = fingerprint(r.w);
+    run_free(&r);
+  }
+  g_assert_cmpstr(prints[0]->str, ==, prints[1]->str);
+  g_assert_cmpstr(prints[0]->str, !=, prints[2]->str);
+  for (int i = 0; i < 3; i++) g_string_free(prints[i], TRUE);
+  rm_tree(dir);
+}
+
+/* Type/transport mismatches, missing keys and bad trace files, each with
+ * its line; the trace's own file:line inside the message. */
+static void test_traffic_errors(void) {
+  char *dir = write_files(
+      "[simulation]\nduration = 1s\n"
+      "[host a]\n[host b]\n"
+      "[link ab]\nbetween = a, b\nrate = 1Mbit/s\n"
+      "[flow f1]\nfrom = a\nto = b\ntype = bulk\n"                         /* 8 */
+      "[flow f2]\nfrom = a\nto = b\ntype = voip\ntransport = tcp\n"        /* 12 */
+      "[flow f3]\nfrom = a\nto = b\nrate = 1Mbit/s\n"                      /* 17: fine */
+      "[flow f4]\nfrom = a\nto = b\ntype = request-response\n"             /* 21 */
+      "[flow f5]\nfrom = a\nto = b\ntype = trace\ntrace = tr.csv\n"        /* 25 */
+      "[flow f6]\nfrom = a\nto = b\ntype = trace\ntrace = nosuch.csv\n"    /* 30 */
+      "[flow f7]\nfrom = a\nto = b\ntype = ping\ntransport = udp\n"         /* 35 */
+      "[flow f8]\nfrom = a\nto = b\ntype = ping\npacket_size = 1473B\n",   /* 40 */
+      "0,100\n0.5,abc\n");
+  char *path = g_build_filename(dir, "t.ini", NULL);
+  GError *error = NULL;
+  ws_scenario *sc = ws_scenario_load(path, NULL, &error);
+  g_assert_no_error(error);
+  ws_sim *sim = ws_sim_new();
+  g_assert_null(ws_world_new(sim, sc, 1, 0, &error));
+  g_assert_error(error, WS_SCENARIO_ERROR, WS_SCENARIO_ERROR_INVALID);
+  const char *msg = error->message;
+  g_test_message("%s", msg);
+  g_assert_nonnull(strstr(msg, "t.ini:11: [flow f1] type: a bulk flow runs over tcp only"));
+  g_assert_nonnull(strstr(msg, "t.ini:16: [flow f2] transport: a voip flow runs over udp only"));
+  g_assert_null(strstr(msg, "[flow f3]"));
+  g_assert_nonnull(strstr(msg, "t.ini:21: [flow f4] missing key request_size"));
+  g_assert_nonnull(strstr(msg, "t.ini:21: [flow f4] missing key response_size"));
+  g_assert_nonnull(strstr(msg, "t.ini:29: [flow f5] trace: "));
+  g_assert_nonnull(strstr(msg, "tr.csv:2: expected a row time_s,bytes"));
+  g_assert_nonnull(strstr(msg, "t.ini:34: [flow f6] trace: "));
+  g_assert_nonnull(strstr(msg, "nosuch.csv: cannot read the trace"));
+  g_assert_nonnull(strstr(msg, "t.ini:39: [flow f7] transport: a ping flow runs over ICMP"));
+  g_assert_nonnull(strstr(msg, "[flow f8] packet_size: a 1501B datagram"));
+  g_error_free(error);
+  ws_sim_free(sim);
+  ws_scenario_free(sc);
+  g_free(path);
+  rm_tree(dir);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/world/end-to-end", test_end_to_end);
@@ -399,5 +600,8 @@ int main(int argc, char **argv) {
   g_test_add_func("/world/series", test_series);
   g_test_add_func("/world/warmup", test_warmup);
   g_test_add_func("/world/errors", test_errors);
+  g_test_add_func("/world/traffic-types", test_traffic_types);
+  g_test_add_func("/world/traffic-determinism", test_traffic_determinism);
+  g_test_add_func("/world/traffic-errors", test_traffic_errors);
   return g_test_run();
 }
