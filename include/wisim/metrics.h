@@ -91,7 +91,7 @@ typedef struct {
   char *name;             /* flow name ("video" or "video/3"), owned */
   char *from;             /* sending entity, owned */
   char *to;               /* receiving entity, owned */
-  const char *transport;  /* "udp", static */
+  const char *transport;  /* "udp", "tcp" or "icmp" (ping), static */
   const char *type;       /* "cbr", "poisson", ..., static */
   ws_time active_start;   /* max(start, warmup) */
   ws_time active_end;     /* min(stop, end of the run) */
