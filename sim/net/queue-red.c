@@ -97,6 +97,16 @@ static bool red_enqueue(ws_queue *q, ws_packet *p, ws_time now) {
   }
   if (verdict != 0) {
     q->aqm_drops++;
+    /* An arrival dropped at an empty queue leaves the link idle: the idle
+     * period goes on from now (the decay up to now is applied), else the
+     * average would stay frozen high until the next packet is accepted and
+     * RED would drop every lone packet, e.g. each retransmission after a
+     * timeout. If the transmitter is still sending, this counts at most one
+     * transmission time of extra decay. */
+    if (q->packets == 0) {
+      r->idle = true;
+      r->idle_since_ns = now;
+    }
     return false;
   }
   if (r->in_bytes ? q->bytes + p->ip_bytes > r->limit : q->packets + 1 > r->limit) {
