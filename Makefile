@@ -39,18 +39,24 @@ CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
 SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/schema.c sim/scenario/world.c
 NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c sim/net/queue-red.c sim/net/queue-codel.c sim/net/tcp-cc.c sim/net/tcp-newreno.c sim/net/tcp-cubic.c sim/net/tcp.c
 TRAFFIC_SRC := sim/traffic/traffic.c sim/traffic/onoff.c sim/traffic/voip.c sim/traffic/trace-replay.c sim/traffic/bulk.c sim/traffic/ping.c sim/traffic/reqresp.c
-METRICS_SRC := sim/metrics/metrics.c
+METRICS_SRC := sim/metrics/metrics.c sim/metrics/aggregate.c sim/metrics/report.c sim/metrics/report-svg.c sim/metrics/report-sweep.c
+CELL_SRC := sim/cell/scheduler.c sim/cell/sched-rr.c sim/cell/sched-pf.c sim/cell/sched-maxci.c sim/cell/layout.c sim/cell/phy.c
 TRACE_SRC := sim/trace/pcap.c sim/trace/ascii.c sim/trace/trace.c
-LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC) $(TRACE_SRC)
-CLI_SRC := sim/cli/main.c sim/cli/run.c
+RADIO_SRC := sim/radio/pathloss.c sim/radio/antenna.c sim/radio/shadowing.c sim/radio/fading.c
+LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC) $(TRACE_SRC) $(RADIO_SRC) $(CELL_SRC)
+CLI_SRC := sim/cli/main.c sim/cli/run.c sim/cli/sweep.c sim/cli/validate.c
+# The validation experiments (registry + experiments): linked into both
+# `wisim validate` and build/tests/validate-suite, so the two cannot drift.
+VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/validation/tcp.c tests/validation/queues.c tests/validation/voip.c
 
-UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay
-VALIDATION_TESTS := mg1 tcp
-BENCHES := hold tcp-bulk
+UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy
+VALIDATION_TESTS := suite
+BENCHES := hold tcp-bulk fading
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJ := $(call obj,$(LIB_SRC))
 CLI_OBJ := $(call obj,$(CLI_SRC))
+VALIDATION_OBJ := $(call obj,$(VALIDATION_SRC))
 LIB := $(BUILD)/libwisim.a
 
 TEST_BINS := $(addprefix $(BUILD)/tests/test-,$(UNIT_TESTS)) \
@@ -68,14 +74,14 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/wisim: $(CLI_OBJ) $(LIB)
+$(BUILD)/wisim: $(CLI_OBJ) $(VALIDATION_OBJ) $(LIB)
 	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/test-%: $(BUILD)/obj/tests/unit/test-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/validate-%: $(BUILD)/obj/tests/validation/%.o $(LIB)
+$(BUILD)/tests/validate-%: $(BUILD)/obj/tests/validation/%.o $(VALIDATION_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) $(SAN_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -84,7 +90,7 @@ $(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 # ---- set-up ---------------------------------------------------------------
 # Debian packages behind each need; `make deps` installs what is missing.
-DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark
+DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark chromium
 
 deps:
 	@missing=""; \
@@ -93,6 +99,7 @@ deps:
 	command -v prove >/dev/null 2>&1 || missing="$$missing prove"; \
 	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
 	command -v tshark >/dev/null 2>&1 || missing="$$missing tshark"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v $(CC) >/dev/null 2>&1 || missing="$$missing $(CC)"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	echo "make deps: missing:$$missing"; \
@@ -107,7 +114,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BINS)
-	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh tests/scenarios/pcap.sh
+	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh tests/scenarios/pcap.sh tests/scenarios/study.sh tests/scenarios/report.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BINS)
@@ -115,6 +122,10 @@ bench: deps
 	$(BUILD)/bench-hold 100000 10000000
 	$(BUILD)/bench-hold 1000000 10000000
 	$(BUILD)/bench-tcp-bulk 20
+	$(BUILD)/bench-fading 210 21 50 200
+	$(BUILD)/bench-fading 210 21 9 1000
+	@$(MAKE) --no-print-directory all
+	WISIM=$(BUILD)/wisim tests/bench/sweep.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/wisim $(DESTDIR)$(PREFIX)/share/wisim/scenarios

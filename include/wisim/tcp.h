@@ -1,6 +1,6 @@
 /* wisim TCP: one endpoint of a connection over the simulated IP layer, with
  * the RFCs a protocol experiment expects (793/9293, 1122, 5681, 6298, 6582,
- * 2018/6675, 7323, 3168, 6928) and congestion control as a small interface,
+ * 2018/6675, 8985, 6937, 7323, 3168, 6928) and congestion control as a small interface,
  * so that a new algorithm is one file (sim/net/tcp-<name>.c) plus one line
  * in the registry. Application bytes are counted, not stored. */
 #ifndef WISIM_TCP_H
@@ -26,9 +26,10 @@ typedef struct {
   ws_time srtt_ns;          /* 0 before the first sample */
   ws_time min_rtt_ns;       /* smallest RTT sample so far, 0 before the first */
   bool in_recovery;         /* in fast recovery (RFC 6582 / 6675) */
-  uint32_t flight_size;     /* RFC 5681 FlightSize: snd_nxt - snd_una, bytes (the
-                               base of ssthresh in on_loss/on_rto; with SACK it is
-                               larger than the pipe). 0 = not filled: the
+  uint32_t flight_size;     /* RFC 5681 FlightSize: snd_nxt - snd_una, at most
+                               cwnd (3.2: data sent on duplicate ACKs does not
+                               count), bytes: the base of ssthresh in
+                               on_loss/on_rto. 0 = not filled: the
                                algorithms then use bytes_in_flight */
 } ws_tcp_cc_view;
 
@@ -45,13 +46,16 @@ typedef struct {
    * the cumulative ACK; rtt_ns the sample of this ACK or -1. Grows cwnd
    * (slow start, congestion avoidance). */
   void (*on_ack)(void *state, ws_tcp_cc_view *v, uint32_t acked, ws_time rtt_ns);
-  /* A loss detected by duplicate ACKs/SACK (entering fast recovery) or an
-   * ECN echo (RFC 3168 6.1.2): set ssthresh and cwnd for the recovery. */
+  /* A loss detected by duplicate ACKs/SACK/RACK (entering fast recovery),
+   * an ECN echo (RFC 3168 6.1.2), or a loss a tail loss probe repaired
+   * (RFC 8985 7.4, followed at once by on_recovery_end): set ssthresh and
+   * cwnd. At most once per window of data. */
   void (*on_loss)(void *state, ws_tcp_cc_view *v);
   /* Fast recovery ends (the recovery point is acknowledged). */
   void (*on_recovery_end)(void *state, ws_tcp_cc_view *v);
   /* The retransmission timer expired (RFC 5681 eq. 4 for ssthresh; cwnd to
-   * the loss window, one segment). */
+   * the loss window, one segment). v->in_recovery: inside a fast recovery,
+   * whose ssthresh the endpoint keeps (the episode was reduced once). */
   void (*on_rto)(void *state, ws_tcp_cc_view *v);
 } ws_tcp_cc_ops;
 
@@ -119,10 +123,14 @@ typedef struct {
   uint32_t initial_seq;          /* ISN (RFC 9293 3.4.1 wants it random; a fixed
                                     0 keeps traces readable; tests use one near
                                     2^32 to cross the wrap-around) */
+  bool rack;                     /* RACK-TLP loss detection (RFC 8985) and
+                                    proportional rate reduction (RFC 6937) on
+                                    SACK connections; default on, as Linux.
+                                    Off: RFC 6675 DupThresh recovery alone */
 } ws_tcp_config;
 
-/* Fills cfg with the defaults above (cubic, SACK, delayed ACKs, timestamps,
- * window scaling on, ECN off, 4 MiB buffers). */
+/* Fills cfg with the defaults above (cubic, SACK, RACK-TLP, delayed ACKs,
+ * timestamps, window scaling on, ECN off, 4 MiB buffers). */
 void ws_tcp_config_default(ws_tcp_config *cfg);
 
 typedef struct ws_tcp ws_tcp;
@@ -153,6 +161,8 @@ typedef struct {
   uint64_t fast_retransmits; /* recoveries entered on duplicate ACKs / SACK */
   uint64_t rto_count;        /* retransmission timeouts */
   uint64_t ecn_echoes;       /* congestion responses to ECE */
+  uint64_t tlp_probes;       /* tail loss probes sent (RFC 8985 7.3) */
+  uint64_t lost_retransmits; /* retransmissions RACK found lost again (RFC 8985 6.2) */
 } ws_tcp_info;
 
 /* A new endpoint at node n, local port (bound at once), with cfg copied and

@@ -28,6 +28,9 @@ static const char usage_text[] =
     "Commands:\n"
     "  run SCENARIO.ini    run a scenario and write its results\n"
     "  check SCENARIO.ini  validate a scenario: every problem with file:line; runs nothing\n"
+    "  sweep SCENARIO.ini --vary KEY=V1,V2,...  replications at every combination of values\n"
+    "  merge DIR           aggregate the run folders of a sweep plan (docs/cluster.md)\n"
+    "  validate [NAME]     run the validation experiments: model vs theory, PASS/FAIL\n"
     "  list models         the models a scenario can name (queues, traffic, ...)\n"
     "  list scenarios      the ready scenarios and what each teaches\n"
     "\n"
@@ -225,10 +228,9 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "run") == 0) return ws_cli_run(argc - 1, argv + 1);
   if (strcmp(cmd, "check") == 0) return ws_cli_check(argc - 1, argv + 1);
   if (strcmp(cmd, "list") == 0) return cmd_list(argc - 1, argv + 1);
-  if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "validate") == 0) {
-    fprintf(stderr, "wisim: `%s` is not available in this version of wisim yet\n", cmd);
-    return WS_EXIT_INPUT;
-  }
+  if (strcmp(cmd, "sweep") == 0) return ws_cli_sweep(argc - 1, argv + 1);
+  if (strcmp(cmd, "merge") == 0) return ws_cli_merge(argc - 1, argv + 1);
+  if (strcmp(cmd, "validate") == 0) return ws_cli_validate(argc - 1, argv + 1);
   fprintf(stderr, "wisim: unknown command \"%s\"; commands: run, check, list (see wisim --help)\n",
           cmd);
   return WS_EXIT_INPUT;

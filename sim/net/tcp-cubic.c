@@ -138,7 +138,10 @@ static void cubic_on_recovery_end(void *state, ws_tcp_cc_view *v) {
  * and W_max = the cwnd at its start. */
 static void cubic_on_rto(void *state, ws_tcp_cc_view *v) {
   cubic_state *st = state;
-  if (!st->rto_pending) reduce(st, v);
+  /* A timeout inside fast recovery: the recovery already reduced W_max and
+   * ssthresh for this congestion event (the endpoint keeps that ssthresh,
+   * RFC 5681 3.1 / Linux), so only the window collapses. */
+  if (!st->rto_pending && !v->in_recovery) reduce(st, v);
   st->rto_pending = true;
   st->after_rto = true;
   ws_tcp_hystart_stop(&st->hystart);

@@ -67,7 +67,9 @@ static void newreno_on_recovery_end(void *state, ws_tcp_cc_view *v) {
  * loss window, one SMSS. */
 static void newreno_on_rto(void *state, ws_tcp_cc_view *v) {
   newreno_state *st = state;
-  if (!st->rto_pending) v->ssthresh = half_flight(v);
+  /* Inside fast recovery the recovery already set ssthresh for this
+   * congestion event (the endpoint keeps it, RFC 5681 3.1). */
+  if (!st->rto_pending && !v->in_recovery) v->ssthresh = half_flight(v);
   st->rto_pending = true;
   v->cwnd = v->mss;
   st->ca_credit = 0;

@@ -1,8 +1,8 @@
 /* wisim TCP endpoint: handshake and close (RFC 9293), cumulative and delayed
  * ACKs (RFC 1122 4.2.3.2, RFC 5681 4.2), window scaling and timestamps
  * (RFC 7323), RTO (RFC 6298), NewReno (RFC 6582), SACK (RFC 2018, 6675),
- * ECN (RFC 3168); congestion control through ws_tcp_cc_ops. Bytes are
- * counted, not stored.
+ * RACK-TLP loss detection (RFC 8985) with PRR (RFC 6937), ECN (RFC 3168);
+ * congestion control through ws_tcp_cc_ops. Bytes are counted, not stored.
  *
  * Choices (for docs/tcp.md):
  * - ISN = cfg.initial_seq, 0 by default: traces read seq 1, 1449, ...
@@ -21,7 +21,21 @@
  *   sample per ACK (RTTM) with RFC 7323 appendix G's gains; PAWS is not
  *   checked. RTO after a lost SYN: 3 s (RFC 6298 5.7), IW one segment.
  * - Timers are lazy: one event per timer, kept while it fires no later than
- *   the deadline; an early firing reschedules itself (no cancel per ACK). */
+ *   the deadline; an early firing reschedules itself (no cancel per ACK).
+ * - RACK-TLP (cfg.rack, on with SACK): per-segment records; RACK alone
+ *   finds losses (no DupThresh count: reo_wnd = 0 until reordering is seen
+ *   plays its part); reordering is seen by RFC 8985's rule or, with
+ *   timestamps, when an ACK echoes a time older than the retransmission it
+ *   covers (Eifel, RFC 3522; the receiver sends no D-SACK); reo_wnd =
+ *   min_RTT / 4 (at most SRTT), not adapted (6.2's D-SACK multiplier stays
+ *   1); the RACK timer is armed for the earliest pending segment; no
+ *   RFC 6675 rule-3 retransmissions. Recovery sends by PRR (RFC 6937,
+ *   RecoverFS = the pipe at the start, PRR-SSRB); after an RTO, RTO
+ *   recovery sends the segments RACK deems lost (RFC 8985 6.3) under
+ *   slow start instead of going back N. A timeout inside a fast recovery
+ *   keeps that recovery's ssthresh.
+ * - FlightSize for the congestion control is min(snd_max - snd_una, cwnd)
+ *   (RFC 5681 3.2: data sent on duplicate ACKs does not count). */
 #include <glib.h>
 #include <string.h>
 
@@ -154,6 +168,78 @@ static uint64_t rs_bytes_in(const range_set *rs, uint64_t a, uint64_t b) {
   return sum;
 }
 
+/* The sender's per-segment record (RACK-TLP, RFC 8985 5.2): what each
+ * transmitted segment covers, when it last left, and its state on the
+ * scoreboard. Records lie in sequence order in a ring indexed by absolute
+ * numbers (the first unacknowledged one is `head`), so that an index stays
+ * valid while the ring grows. Kept only when RACK is on. */
+enum {
+  SEG_SACKED = 1,       /* selectively acknowledged */
+  SEG_LOST = 2,         /* deemed lost (RACK, or the RTO) */
+  SEG_RETRANS = 4,      /* a retransmission of it is in flight (counts in the pipe) */
+  SEG_EVER_RETRANS = 8  /* retransmitted at least once (RACK's ambiguity rule) */
+};
+
+typedef struct {
+  uint64_t seq, end;  /* offsets [seq, end); a FIN counts one */
+  ws_time xmit_ts;    /* RFC 8985 Segment.xmit_ts: the latest (re)transmission */
+  uint8_t flags;
+} seg_rec;
+
+typedef struct {
+  seg_rec *r;
+  uint64_t head, tail, cap; /* absolute indices; cap a power of 2 */
+} seg_queue;
+
+/* A retransmission, in the order they left (RACK walks them by time). */
+typedef struct {
+  uint64_t abs;
+  ws_time xmit_ts; /* stale once the record was retransmitted again */
+} rxt_entry;
+
+typedef struct {
+  rxt_entry *e;
+  uint64_t head, tail, cap;
+} rxt_fifo;
+
+static inline seg_rec *sq_at(const seg_queue *q, uint64_t abs) { return &q->r[abs & (q->cap - 1)]; }
+
+static seg_rec *sq_push(seg_queue *q) {
+  if (q->tail - q->head == q->cap) {
+    uint64_t cap = q->cap ? 2 * q->cap : 64;
+    seg_rec *r = g_new(seg_rec, cap);
+    for (uint64_t a = q->head; a < q->tail; a++) r[a & (cap - 1)] = *sq_at(q, a);
+    g_free(q->r);
+    q->r = r;
+    q->cap = cap;
+  }
+  return sq_at(q, q->tail++);
+}
+
+/* Absolute index of the first record whose end is > x (tail when none). */
+static uint64_t sq_find(const seg_queue *q, uint64_t x) {
+  uint64_t lo = q->head, hi = q->tail;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (sq_at(q, mid)->end > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+static void rf_push(rxt_fifo *f, uint64_t abs, ws_time ts) {
+  if (f->tail - f->head == f->cap) {
+    uint64_t cap = f->cap ? 2 * f->cap : 64;
+    rxt_entry *e = g_new(rxt_entry, cap);
+    for (uint64_t a = f->head; a < f->tail; a++) e[a & (cap - 1)] = f->e[a & (f->cap - 1)];
+    g_free(f->e);
+    f->e = e;
+    f->cap = cap;
+  }
+  f->e[f->tail & (f->cap - 1)] = (rxt_entry){abs, ts};
+  f->tail++;
+}
+
 struct ws_tcp {
   ws_net *net;
   ws_sim *sim;
@@ -223,6 +309,32 @@ struct ws_tcp {
   uint32_t ts_recent;     /* RFC 7323 TS.Recent */
   uint64_t last_ack_sent;
 
+  /* RACK-TLP (RFC 8985) and PRR (RFC 6937), with SACK and cfg.rack */
+  bool rack_on;
+  seg_queue segs;        /* per-segment records above snd_una */
+  rxt_fifo rxts;         /* retransmissions in time order */
+  uint64_t sq_sacked, sq_lost, sq_retrans; /* bytes: SACKed; lost and not
+                                              SACKed; retransmitted in flight */
+  unsigned segs_sacked;  /* RACK.segs_sacked */
+  uint64_t rack_scan;    /* first record that may still be an unretransmitted,
+                            un-SACKed, not-lost original (time order = seq order) */
+  uint64_t lost_scan;    /* first record that may be lost and not retransmitted */
+  bool rto_recovery;     /* after an RTO, until `recover` is acknowledged */
+  bool rack_valid;       /* RACK.xmit_ts and RACK.end_seq are set */
+  ws_time rack_xmit_ts, rack_rtt_ns;
+  uint64_t rack_end_seq, rack_fack;
+  bool reordering_seen;  /* RACK.reordering_seen */
+  /* the ACK being processed: its most recently sent delivered segment */
+  bool ack_rack_any;
+  ws_time ack_rack_ts;
+  uint64_t ack_rack_end, ack_fack;
+  ws_event_id rack_ev, tlp_ev;
+  ws_time rack_ev_at, tlp_ev_at, rack_deadline, tlp_deadline;
+  uint64_t tlp_end_seq;  /* TLP.end_seq, 0 = none */
+  bool tlp_is_retrans;
+  bool tlp_rearm;        /* new data sent or acknowledged: PTO may restart */
+  uint64_t prr_delivered, prr_out, recover_fs; /* RFC 6937 */
+
   ws_tcp_info info;
 };
 
@@ -245,6 +357,7 @@ void ws_tcp_config_default(ws_tcp_config *cfg) {
   cfg->initial_rto_ns = WS_S;
   cfg->max_rto_ns = 60 * WS_S;
   cfg->flow = WS_PACKET_NO_FLOW;
+  cfg->rack = true;
 }
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -296,7 +409,163 @@ static uint64_t pipe_bytes(const ws_tcp *t) {
   return out;
 }
 
+/* ---- RACK-TLP scoreboard (RFC 8985) ---------------------------------------- */
+
+/* Adds (sign 1) or removes (sign -1) a record's bytes to the counters its
+ * flags say. */
+static void rec_account(ws_tcp *t, const seg_rec *r, int sign) {
+  uint64_t len = r->end - r->seq;
+  if (sign < 0) len = (uint64_t)0 - len; /* modular: subtracts */
+  if (r->flags & SEG_SACKED) {
+    t->sq_sacked += len;
+    t->segs_sacked += (unsigned)sign;
+    return;
+  }
+  if (r->flags & SEG_LOST) t->sq_lost += len;
+  if (r->flags & SEG_RETRANS) t->sq_retrans += len;
+}
+
+static void rec_flags(ws_tcp *t, seg_rec *r, uint8_t set, uint8_t clear) {
+  rec_account(t, r, -1);
+  r->flags = (uint8_t)((r->flags | set) & ~clear);
+  rec_account(t, r, 1);
+}
+
+/* RFC 6675 pipe from the records, as Linux's packets_out - (sacked_out +
+ * lost_out) + retrans_out: bytes neither SACKed nor deemed lost, plus
+ * retransmissions in flight. */
+static uint64_t rack_pipe(const ws_tcp *t) {
+  g_assert(t->sq_sacked + t->sq_lost <= t->snd_max - t->snd_una);
+  return (t->snd_max - t->snd_una) - t->sq_sacked - t->sq_lost + t->sq_retrans;
+}
+
+/* RFC 8985 6.2 step 5: Segment.lost = TRUE. A retransmission found lost
+ * again leaves the pipe and waits to be sent once more. */
+static void rec_mark_lost(ws_tcp *t, uint64_t abs) {
+  seg_rec *r = sq_at(&t->segs, abs);
+  rec_flags(t, r, SEG_LOST, SEG_RETRANS);
+  if (abs < t->lost_scan) t->lost_scan = abs;
+}
+
+/* RFC 8985 6.2 RACK_sent_after: later transmission time, ties broken by
+ * the higher sequence (segments sent in one burst share a time). */
+static bool sent_after(ws_time t1, uint64_t seq1, ws_time t2, uint64_t seq2) {
+  return t1 > t2 || (t1 == t2 && seq1 > seq2);
+}
+
+/* A record newly acknowledged (cumulatively or by SACK) by the ACK being
+ * processed: RFC 8985 6.2 steps 2 (RACK_update) and 3 (reordering). The
+ * ACK's results are folded in by rack_ack_done. */
+static void rack_delivered(ws_tcp *t, const seg_rec *r) {
+  /* Step 3: delivered below the highest sequence delivered before, and
+   * never retransmitted: the network reordered it. */
+  if (r->end < t->rack_fack && !(r->flags & SEG_EVER_RETRANS)) t->reordering_seen = true;
+  if (r->end > t->ack_fack) t->ack_fack = r->end;
+  /* Step 2: a retransmitted segment acknowledged sooner than the minimum
+   * RTT after its retransmission was delivered by an earlier copy: its
+   * time says nothing (Linux's test; the TSecr test of the RFC does not
+   * work for SACKed segments, whose ACKs echo TS.Recent, RFC 7323 4.3). */
+  ws_time now = now_ns(t);
+  if ((r->flags & SEG_EVER_RETRANS) && now - r->xmit_ts < t->min_rtt_ns) return;
+  if (!t->ack_rack_any || sent_after(r->xmit_ts, r->end, t->ack_rack_ts, t->ack_rack_end)) {
+    t->ack_rack_any = true;
+    t->ack_rack_ts = r->xmit_ts;
+    t->ack_rack_end = r->end;
+  }
+}
+
+/* RFC 8985 6.2 step 2, end: RACK.rtt from the most recently sent segment
+ * this ACK delivered, RACK.xmit_ts/end_seq advanced to it. */
+static void rack_ack_done(ws_tcp *t) {
+  if (t->ack_fack > t->rack_fack) t->rack_fack = t->ack_fack;
+  t->ack_fack = 0;
+  if (!t->ack_rack_any) return;
+  t->ack_rack_any = false;
+  t->rack_rtt_ns = now_ns(t) - t->ack_rack_ts;
+  if (!t->rack_valid || sent_after(t->ack_rack_ts, t->ack_rack_end, t->rack_xmit_ts, t->rack_end_seq)) {
+    t->rack_valid = true;
+    t->rack_xmit_ts = t->ack_rack_ts;
+    t->rack_end_seq = t->ack_rack_end;
+  }
+}
+
+/* RFC 8985 6.2 step 4, without the DSACK adaptation (no D-SACK here; the
+ * multiplier stays 1): 0 until reordering is seen, once in recovery or
+ * DupThresh segments are SACKed (RFC 6675's rule in time form); else
+ * min_RTT / 4, at most SRTT. */
+static ws_time rack_reo_wnd(const ws_tcp *t) {
+  if (!t->reordering_seen &&
+      (t->in_recovery || t->rto_recovery || t->segs_sacked >= DUP_THRESH))
+    return 0;
+  return MIN(t->min_rtt_ns / 4, t->have_rtt ? t->srtt_ns : t->min_rtt_ns / 4);
+}
+
+/* RFC 8985 6.2 step 5, RACK_detect_loss: every un-SACKed segment sent
+ * before RACK.xmit_ts more than RACK.rtt + reo_wnd ago is lost. Returns the
+ * time until the next one would be (0: none). The originals are walked in
+ * sequence order, which is their time order, and the retransmissions in
+ * the order they left; each walk stops at the first segment that is sent
+ * after RACK.xmit_ts or not yet due, so an ACK costs O(1) amortised. The
+ * timer is armed for the earliest pending segment (the RFC arms it for the
+ * latest; an earlier firing re-arms, and marks each segment on time). */
+static ws_time rack_detect_loss(ws_tcp *t) {
+  if (!t->rack_valid) return 0;
+  ws_time now = now_ns(t), wait = t->rack_rtt_ns + rack_reo_wnd(t), timeout = 0;
+  seg_queue *q = &t->segs;
+  if (t->rack_scan < q->head) t->rack_scan = q->head;
+  while (t->rack_scan < q->tail) {
+    seg_rec *r = sq_at(q, t->rack_scan);
+    if (r->flags & (SEG_SACKED | SEG_LOST | SEG_EVER_RETRANS)) {
+      t->rack_scan++;
+      continue;
+    }
+    if (!sent_after(t->rack_xmit_ts, t->rack_end_seq, r->xmit_ts, r->end)) break;
+    ws_time remaining = r->xmit_ts + wait - now;
+    if (remaining > 0) {
+      timeout = remaining;
+      break;
+    }
+    rec_mark_lost(t, t->rack_scan++);
+  }
+  rxt_fifo *f = &t->rxts;
+  for (uint64_t i = f->head; i < f->tail; i++) {
+    rxt_entry e = f->e[i & (f->cap - 1)];
+    seg_rec *r = e.abs >= q->head && e.abs < q->tail ? sq_at(q, e.abs) : NULL;
+    bool live = r && r->xmit_ts == e.xmit_ts && (r->flags & SEG_RETRANS) &&
+                !(r->flags & SEG_SACKED);
+    if (live) {
+      if (!sent_after(t->rack_xmit_ts, t->rack_end_seq, r->xmit_ts, r->end)) break;
+      ws_time remaining = r->xmit_ts + wait - now;
+      if (remaining > 0) {
+        timeout = timeout ? MIN(timeout, remaining) : remaining;
+        break;
+      }
+      t->info.lost_retransmits++;
+      rec_mark_lost(t, e.abs);
+    }
+    if (i == f->head) f->head++; /* dead or done: drop from the front */
+  }
+  return timeout;
+}
+
+/* The first record deemed lost and not retransmitted since, or NULL. */
+static seg_rec *next_lost(ws_tcp *t, uint64_t *abs) {
+  seg_queue *q = &t->segs;
+  if (t->sq_lost == 0) return NULL;
+  if (t->lost_scan < q->head) t->lost_scan = q->head;
+  for (; t->lost_scan < q->tail; t->lost_scan++) {
+    seg_rec *r = sq_at(q, t->lost_scan);
+    if ((r->flags & (SEG_LOST | SEG_RETRANS | SEG_SACKED)) == SEG_LOST) {
+      *abs = t->lost_scan;
+      return r;
+    }
+  }
+  return NULL;
+}
+
 static uint32_t in_flight(const ws_tcp *t) {
+  if (t->rack_on && (t->in_recovery || t->rto_recovery))
+    return (uint32_t)MIN(rack_pipe(t), UINT32_MAX);
   uint64_t f = t->in_recovery && t->sack_ok ? pipe_bytes(t) : flight_size(t);
   return (uint32_t)MIN(f, UINT32_MAX);
 }
@@ -310,7 +579,16 @@ static void cc_view(const ws_tcp *t, ws_tcp_cc_view *v) {
   v->srtt_ns = t->have_rtt ? t->srtt_ns : 0;
   v->min_rtt_ns = t->min_rtt_ns;
   v->in_recovery = t->in_recovery;
-  v->flight_size = (uint32_t)MIN(t->snd_max - t->snd_una, UINT32_MAX);
+  /* RFC 5681 FlightSize, snd_nxt - snd_una, at most cwnd. 3.2 step 2:
+   * data sent on duplicate ACKs (limited transmit, or with SACK the room
+   * SACKed bytes leave) MUST NOT count, and that is what lies beyond cwnd
+   * when a loss is found. The cap also keeps a recovery that went on
+   * sending while its losses were repaired from feeding snd_max - snd_una,
+   * several windows of SACKed data, into ssthresh (it would grow with the
+   * loss rate). Linux bases ssthresh on cwnd alone. */
+  uint64_t flight = t->snd_max - t->snd_una;
+  flight = MIN(flight, (uint64_t)t->cwnd);
+  v->flight_size = (uint32_t)MIN(flight, UINT32_MAX);
 }
 
 static void cc_apply(ws_tcp *t, const ws_tcp_cc_view *v) {
@@ -344,6 +622,8 @@ static void update_info(ws_tcp *t) {
 
 static void rto_fire(ws_sim *sim, void *ctx);
 static void dack_fire(ws_sim *sim, void *ctx);
+static void rack_fire(ws_sim *sim, void *ctx);
+static void tlp_fire(ws_sim *sim, void *ctx);
 
 /* Schedules *ev at `at` unless an event already pending fires no later
  * (it will then reschedule itself for the deadline). */
@@ -421,6 +701,27 @@ static void fill_sack(ws_tcp *t, ws_packet *p) {
   for (; i < t->n_recent; i++) t->recent[keep++] = t->recent[i]; /* not looked at */
   t->n_recent = keep;
   p->tcp_n_sack = (uint8_t)n;
+}
+
+/* RACK: a segment [seq, end) leaves now. New data gets a record; a
+ * retransmission stamps its record(s) and joins the retransmission FIFO. */
+static void rec_sent(ws_tcp *t, uint64_t seq, uint64_t end) {
+  ws_time now = now_ns(t);
+  seg_queue *q = &t->segs;
+  if (t->in_recovery) t->prr_out += end - seq; /* RFC 6937 prr_out */
+  if (seq >= t->snd_max) {
+    g_assert(q->head == q->tail || sq_at(q, q->tail - 1)->end == seq);
+    *sq_push(q) = (seg_rec){.seq = seq, .end = end, .xmit_ts = now, .flags = 0};
+    t->tlp_rearm = true; /* RFC 8985 7.2: new data sent */
+    return;
+  }
+  for (uint64_t a = sq_find(q, seq); a < q->tail && sq_at(q, a)->seq < end; a++) {
+    seg_rec *r = sq_at(q, a);
+    if (r->flags & SEG_SACKED) continue;
+    r->xmit_ts = now;
+    rec_flags(t, r, SEG_RETRANS | SEG_EVER_RETRANS, 0);
+    rf_push(&t->rxts, a, now);
+  }
 }
 
 /* Sends one segment: offset seq, len payload bytes, flags. Every segment
@@ -505,6 +806,7 @@ static void emit(ws_tcp *t, uint64_t seq, uint32_t len, uint8_t flags) {
     t->timed_end = end;
     t->timed_at_ns = now;
   }
+  if (t->rack_on && end > seq && !syn) rec_sent(t, seq, end);
   if (end > seq) {
     if (end > t->snd_max) t->snd_max = end;
     if (t->rto_deadline == 0) rto_restart(t); /* RFC 6298 5.1 */
@@ -614,9 +916,70 @@ static void send_sack_recovery(ws_tcp *t) {
   }
 }
 
-/* Sends what the windows allow. */
+/* Sends a record again, whole (records keep segment boundaries, so SACK
+ * blocks always cover whole records); the FIN with it when it holds it. */
+static void rec_retransmit(ws_tcp *t, const seg_rec *r) {
+  bool fin = t->fin_queued && r->end == t->app_end + 1;
+  emit(t, r->seq, (uint32_t)((fin ? r->end - 1 : r->end) - r->seq), fin ? WS_TCP_FIN : 0);
+}
+
+/* Recovery with RACK (fast or after an RTO): while the pipe leaves a
+ * segment of room in cwnd (PRR's in fast recovery), the first segment
+ * deemed lost, else new data (RFC 6675 NextSeg rules 1 and 2; rule 3's
+ * speculative retransmissions are left to RACK's timer and TLP). */
+static void rack_send(ws_tcp *t) {
+  for (;;) {
+    uint64_t pipe = rack_pipe(t);
+    if (pipe + t->mss > t->cwnd) return;
+    uint64_t abs;
+    seg_rec *r = next_lost(t, &abs);
+    if (r) {
+      rec_retransmit(t, r);
+      continue;
+    }
+    if (!send_new(t, t->cwnd - pipe)) return;
+  }
+}
+
+/* RFC 8985 7.2: after new data is sent or acknowledged, in the open state
+ * with nothing SACKed and no probe out, the probe timeout: PTO = 2 SRTT,
+ * plus the peer's delayed-ACK time (WCDelAckT; both ends share the
+ * configuration here) when one segment is in flight; 1 s before any RTT
+ * sample; never later than the RTO. */
+static void tlp_consider(ws_tcp *t) {
+  if (!t->tlp_rearm) return;
+  t->tlp_rearm = false;
+  if (t->in_recovery || t->rto_recovery || t->tlp_end_seq || t->segs_sacked ||
+      t->snd_una >= t->snd_max || !can_send_data(t)) {
+    t->tlp_deadline = 0;
+    return;
+  }
+  ws_time pto = WS_S;
+  if (t->have_rtt) {
+    pto = 2 * t->srtt_ns;
+    if (t->snd_max - t->snd_una <= (uint64_t)t->mss + 1 && t->cfg.delayed_ack)
+      pto += t->cfg.delayed_ack_timeout_ns;
+  }
+  ws_time at = now_ns(t) + pto;
+  if (t->rto_deadline && at > t->rto_deadline) at = t->rto_deadline;
+  t->tlp_deadline = at;
+  timer_arm(t, &t->tlp_ev, &t->tlp_ev_at, at, tlp_fire);
+}
+
+static void try_send_windows(ws_tcp *t);
+
+/* Sends what the windows allow, then (RACK) looks at the probe timer. */
 static void try_send(ws_tcp *t) {
+  try_send_windows(t);
+  if (t->rack_on) tlp_consider(t);
+}
+
+static void try_send_windows(ws_tcp *t) {
   if (!can_send_data(t)) return;
+  if (t->rack_on && (t->in_recovery || t->rto_recovery)) {
+    rack_send(t);
+    return;
+  }
   if (t->in_recovery && t->sack_ok) {
     send_sack_recovery(t);
     return;
@@ -688,18 +1051,109 @@ static void rto_fire(ws_sim *sim, void *ctx) {
     return;
   }
   t->info.rto_count++;
-  /* RFC 5681 eq. 4 and cwnd = loss window, by the algorithm. */
+  /* RFC 5681 eq. 4 and cwnd = loss window, by the algorithm. A timeout
+   * inside a fast recovery keeps the ssthresh that recovery set: the
+   * episode has had its reduction (as Linux's tcp_enter_loss), and its
+   * FlightSize (snd_max - snd_una, with the SACKed data sent during the
+   * recovery) would raise it. */
+  bool was_fast = t->in_recovery;
+  uint32_t ssthresh = t->ssthresh;
   cc_call(t, t->cc->on_rto);
+  if (was_fast) t->ssthresh = ssthresh;
   /* RFC 6582 / 6675 5.1: recovery ends; none starts again before
-   * everything sent so far is acknowledged. Go back to snd_una. */
+   * everything sent so far is acknowledged. */
   t->in_recovery = false;
   t->inflation = 0;
   t->dupacks = 0;
   t->recover = t->snd_max;
   t->ecn_recover = t->snd_max;
   t->high_rxt = t->snd_una;
-  t->snd_nxt = t->snd_una;
+  if (t->rack_on) {
+    /* RFC 8985 6.3: the first unacknowledged segment, and every one sent
+     * more than RACK.rtt + reo_wnd ago, is lost; RTO recovery sends them
+     * in order under the loss window (RFC 6298 5.4: the first at once). */
+    t->rto_recovery = true;
+    t->tlp_end_seq = 0;
+    t->tlp_deadline = 0;
+    t->rack_deadline = 0;
+    ws_time wait = t->rack_rtt_ns + rack_reo_wnd(t);
+    for (uint64_t a = t->segs.head; a < t->segs.tail; a++) {
+      seg_rec *r = sq_at(&t->segs, a);
+      if (r->flags & SEG_SACKED) continue;
+      if (a == t->segs.head || (t->rack_valid && r->xmit_ts + wait <= now)) rec_mark_lost(t, a);
+    }
+    uint64_t abs;
+    seg_rec *r = next_lost(t, &abs);
+    if (r) rec_retransmit(t, r);
+  } else {
+    t->snd_nxt = t->snd_una; /* go back N, skipping SACKed data */
+  }
   try_send(t);
+  rto_restart(t);
+  finish_input(t);
+}
+
+/* RACK: loss detection, its reordering timer, and fast recovery when it
+ * finds a loss (RFC 8985 6.2 steps 5-6; RFC 6675 5 entry). */
+static void enter_recovery(ws_tcp *t);
+static void prr_ack(ws_tcp *t, uint64_t delivered);
+
+static void rack_run(ws_tcp *t) {
+  ws_time timeout = rack_detect_loss(t);
+  if (timeout > 0) {
+    t->rack_deadline = now_ns(t) + timeout;
+    timer_arm(t, &t->rack_ev, &t->rack_ev_at, t->rack_deadline, rack_fire);
+  } else {
+    t->rack_deadline = 0;
+  }
+  if (t->sq_lost && !t->in_recovery && !t->rto_recovery) enter_recovery(t);
+}
+
+static void rack_fire(ws_sim *sim, void *ctx) {
+  (void)sim;
+  ws_tcp *t = ctx;
+  t->rack_ev = 0;
+  if (t->rack_deadline == 0) return;
+  if (now_ns(t) < t->rack_deadline) {
+    timer_arm(t, &t->rack_ev, &t->rack_ev_at, t->rack_deadline, rack_fire);
+    return;
+  }
+  t->rack_deadline = 0;
+  t->in_input = true;
+  rack_run(t);
+  if (t->in_recovery) prr_ack(t, 0);
+  finish_input(t);
+}
+
+/* RFC 8985 7.3: the probe timeout. One new segment if the receive window
+ * allows, else the last segment again; then the RTO, not the PTO, runs. */
+static void tlp_fire(ws_sim *sim, void *ctx) {
+  (void)sim;
+  ws_tcp *t = ctx;
+  t->tlp_ev = 0;
+  if (t->tlp_deadline == 0) return;
+  if (now_ns(t) < t->tlp_deadline) {
+    timer_arm(t, &t->tlp_ev, &t->tlp_ev_at, t->tlp_deadline, tlp_fire);
+    return;
+  }
+  t->tlp_deadline = 0;
+  if (t->in_recovery || t->rto_recovery || t->tlp_end_seq || t->snd_una >= t->snd_max ||
+      !can_send_data(t))
+    return;
+  t->in_input = true;
+  bool sent = t->snd_nxt == t->snd_max && send_new(t, UINT64_MAX);
+  t->tlp_is_retrans = !sent;
+  for (uint64_t a = t->segs.tail; !sent && a-- > t->segs.head;) {
+    seg_rec *r = sq_at(&t->segs, a);
+    if (r->flags & SEG_SACKED) continue;
+    rec_retransmit(t, r);
+    sent = true;
+  }
+  if (sent) {
+    t->tlp_end_seq = t->snd_max;
+    t->info.tlp_probes++;
+  }
+  t->tlp_rearm = false;
   rto_restart(t);
   finish_input(t);
 }
@@ -730,6 +1184,7 @@ static void negotiate(ws_tcp *t, const ws_packet *p) {
   t->snd_wscale = ws ? (uint8_t)MIN(p->tcp_wscale, MAX_WSCALE) : 0;
   if (!ws) t->rcv_wscale = 0;
   t->sack_ok = t->cfg.sack && p->tcp_sack_permitted;
+  t->rack_on = t->sack_ok && t->cfg.rack;
   t->ts_ok = t->cfg.timestamps && p->tcp_has_ts;
   if (t->ts_ok) t->ts_recent = p->tcp_tsval;
   /* Effective sender MSS: the smaller announcement, less the timestamps
@@ -775,8 +1230,25 @@ static void enter_recovery(ws_tcp *t) {
   t->info.fast_retransmits++;
   t->in_recovery = true;
   t->recover = t->snd_max;
+  /* One reduction per window (RFC 3168 6.1.2, RFC 5681 3.2): none when an
+   * ECN echo or a loss probe already reduced for data still outstanding. */
+  bool reduced = t->snd_una < t->ecn_recover;
   t->ecn_recover = t->snd_max;
-  cc_call(t, t->cc->on_loss);
+  if (!reduced) cc_call(t, t->cc->on_loss);
+  if (t->rack_on) {
+    /* The one reduction of this episode is made; a probe's outcome no
+     * longer matters (RFC 8985 7.4). RFC 6937: PRR starts with RecoverFS =
+     * the pipe (as draft-ietf-tcpm-prr-rfc6937bis), and the first lost
+     * segment goes at once (RFC 6675 5 step 3). */
+    t->tlp_end_seq = 0;
+    t->prr_delivered = 0;
+    t->prr_out = 0;
+    t->recover_fs = MAX(rack_pipe(t), (uint64_t)t->mss);
+    uint64_t abs;
+    seg_rec *r = next_lost(t, &abs);
+    if (r) rec_retransmit(t, r);
+    return;
+  }
   /* RFC 6582 3.2 step 2 / RFC 6675 5 (3): retransmit the first unacked
    * segment at once. */
   uint32_t len = rxt_len(t, t->snd_una);
@@ -785,12 +1257,100 @@ static void enter_recovery(ws_tcp *t) {
   t->inflation = t->sack_ok ? 0 : (int64_t)DUP_THRESH * t->mss;
 }
 
+/* RACK: the records a SACK block [l, r) covers newly. SACKed runs are
+ * skipped a range at a time (the scoreboard before this block is added),
+ * so a block reported again costs O(ranges), not O(segments). */
+static void rack_sack_block(ws_tcp *t, uint64_t l, uint64_t r) {
+  seg_queue *q = &t->segs;
+  uint64_t a = sq_find(q, l);
+  while (a < q->tail) {
+    seg_rec *s = sq_at(q, a);
+    if (s->seq >= r) break;
+    if (s->flags & SEG_SACKED) {
+      int k = rs_find(&t->sacked, s->seq);
+      a = MAX(k >= 0 ? sq_find(q, t->sacked.r[k].right) : 0, a + 1);
+      continue;
+    }
+    if (s->seq >= l && s->end <= r) {
+      rack_delivered(t, s);
+      rec_flags(t, s, SEG_SACKED, 0);
+    }
+    a++;
+  }
+}
+
+/* RACK: records cumulatively acknowledged up to ack leave the ring. */
+static void rack_cum_ack(ws_tcp *t, uint64_t ack, const ws_packet *p) {
+  seg_queue *q = &t->segs;
+  while (q->head < q->tail) {
+    seg_rec *r = sq_at(q, q->head);
+    if (r->seq >= ack) break;
+    if (!(r->flags & SEG_SACKED)) {
+      rack_delivered(t, r);
+      /* With timestamps an ACK that echoes a time before the last
+       * retransmission was caused by an earlier copy (Eifel, RFC 3522):
+       * the retransmission was spurious, the original late. That is
+       * reordering too (RFC 8985 6.2 lets a sender detect it by other
+       * means than D-SACK, which wisim's receiver does not send). */
+      if ((r->flags & SEG_EVER_RETRANS) && t->ts_ok && p->tcp_has_ts &&
+          (int32_t)(p->tcp_tsecr - (uint32_t)(r->xmit_ts / WS_MS)) < 0)
+        t->reordering_seen = true;
+    }
+    rec_account(t, r, -1);
+    if (r->end > ack) { /* partly acknowledged (segments arrive whole: not expected) */
+      r->seq = ack;
+      rec_account(t, r, 1);
+      break;
+    }
+    q->head++;
+  }
+}
+
+/* RFC 6937: the sending allowance of one ACK in fast recovery, as cwnd =
+ * pipe + sndcnt. Proportional while the pipe is above ssthresh, then
+ * slow start up to it, bounded by what was delivered (PRR-SSRB). */
+static void prr_ack(ws_tcp *t, uint64_t delivered) {
+  t->prr_delivered += delivered;
+  uint64_t pipe = rack_pipe(t), ss = t->ssthresh;
+  int64_t sndcnt;
+  if (pipe > ss) {
+    uint64_t want = (t->prr_delivered * ss + t->recover_fs - 1) / t->recover_fs;
+    sndcnt = (int64_t)want - (int64_t)t->prr_out;
+  } else {
+    uint64_t credit = t->prr_delivered > t->prr_out ? t->prr_delivered - t->prr_out : 0;
+    sndcnt = (int64_t)MIN(ss - pipe, MAX(credit, delivered) + t->mss);
+  }
+  if (sndcnt < 0) sndcnt = 0;
+  t->cwnd = (uint32_t)MIN(pipe + (uint64_t)sndcnt, UINT32_MAX);
+}
+
+/* RFC 8985 7.4: what became of a loss probe. A probe of new data, or one
+ * whose both copies arrived (a pure duplicate ACK), ends the episode; a
+ * retransmitted probe followed by an ACK beyond it repaired a loss: one
+ * congestion response, as a recovery that ended at once. */
+static void tlp_ack(ws_tcp *t, uint64_t ack, uint64_t una0, const ws_packet *p) {
+  if (!t->tlp_end_seq || ack < t->tlp_end_seq) return;
+  if (!t->tlp_is_retrans) {
+    t->tlp_end_seq = 0;
+  } else if (ack > t->tlp_end_seq) {
+    t->tlp_end_seq = 0;
+    if (!t->in_recovery && !t->rto_recovery && t->snd_una >= t->ecn_recover) {
+      t->ecn_recover = t->snd_max;
+      cc_call(t, t->cc->on_loss);
+      cc_call(t, t->cc->on_recovery_end);
+    }
+  } else if (ack == una0 && p->tcp_n_sack == 0 && p->payload_bytes == 0) {
+    t->tlp_end_seq = 0;
+  }
+}
+
 /* The peer's SACK blocks into the scoreboard. */
 static void take_sack(ws_tcp *t, const ws_packet *p) {
   for (unsigned i = 0; i < p->tcp_n_sack && i < WS_TCP_MAX_SACK; i++) {
     uint64_t l = unwrap(t->snd_una, t->iss, p->tcp_sack[i].left);
     uint64_t r = unwrap(t->snd_una, t->iss, p->tcp_sack[i].right);
     if (l <= t->snd_una || r <= l || r > t->snd_max) continue; /* stale or bogus */
+    if (t->rack_on) rack_sack_block(t, l, r);
     rs_add(&t->sacked, l, r);
   }
 }
@@ -801,6 +1361,7 @@ static void process_ack(ws_tcp *t, const ws_packet *p, uint64_t ack) {
     return;
   }
   t->snd_wnd = (uint64_t)p->tcp_window << t->snd_wscale;
+  uint64_t una0 = t->snd_una, sacked0 = t->sq_sacked;
   if (t->sack_ok && p->tcp_n_sack) take_sack(t, p);
   ws_time now = now_ns(t);
   if (ack > t->snd_una) {
@@ -819,12 +1380,17 @@ static void process_ack(ws_tcp *t, const ws_packet *p, uint64_t ack) {
       t->timing = false;
       rtt_sample(t, rtt, 1);
     }
+    if (t->rack_on) {
+      rack_cum_ack(t, ack, p);
+      t->tlp_rearm = true; /* RFC 8985 7.2: new data acknowledged */
+    }
     t->snd_una = ack;
     if (t->snd_nxt < ack) t->snd_nxt = ack;
     if (t->high_rxt < ack) t->high_rxt = ack;
     rs_trim(&t->sacked, ack);
     t->info.bytes_acked += data_acked;
     t->dupacks = 0;
+    if (t->rto_recovery && ack >= t->recover) t->rto_recovery = false;
     if (t->in_recovery) {
       if (ack >= t->recover) { /* full ACK: RFC 6582 3.2 step 3, RFC 6675 5 */
         t->in_recovery = false;
@@ -855,12 +1421,25 @@ static void process_ack(ws_tcp *t, const ws_packet *p, uint64_t ack) {
     t->dupacks++;
     if (t->in_recovery) {
       if (!t->sack_ok) t->inflation += t->mss; /* RFC 6582 3.2 step 4 */
-    } else if ((t->dupacks >= DUP_THRESH || (t->sack_ok && lost_end(t) > t->snd_una)) &&
+    } else if (!t->rack_on &&
+               (t->dupacks >= DUP_THRESH || (t->sack_ok && lost_end(t) > t->snd_una)) &&
                t->snd_una >= t->recover) {
       /* RFC 6582 3.2 step 2, the careful variant: not for duplicates of
        * a window already recovered (snd_una below recover). */
       enter_recovery(t);
     }
+  }
+  if (t->rack_on) {
+    /* RFC 8985 6.2: RACK after every ACK; PRR's allowance in recovery
+     * (DeliveredData = the change in snd_una + the change in SACKed
+     * bytes, RFC 6937); the probe's outcome. */
+    rack_ack_done(t);
+    rack_run(t);
+    if (t->in_recovery) {
+      int64_t delivered = (int64_t)(t->snd_una - una0) + (int64_t)(t->sq_sacked - sacked0);
+      prr_ack(t, delivered > 0 ? (uint64_t)delivered : 0);
+    }
+    tlp_ack(t, ack, una0, p);
   }
   /* RFC 3168 6.1.2: one response to ECE per window of data, none inside
    * a loss recovery (that already reduced the window). */
@@ -1107,7 +1686,11 @@ void ws_tcp_free(ws_tcp *t) {
   if (!t) return;
   ws_sim_cancel(t->sim, t->rto_ev);
   ws_sim_cancel(t->sim, t->dack_ev);
+  ws_sim_cancel(t->sim, t->rack_ev);
+  ws_sim_cancel(t->sim, t->tlp_ev);
   ws_net_tcp_unbind(t->net, t->node, t->port);
+  g_free(t->segs.r);
+  g_free(t->rxts.e);
   rs_clear(&t->sacked);
   rs_clear(&t->ooo);
   g_free(t->cc_state);

@@ -1,9 +1,9 @@
 /* Tests of RED (sim/net/queue-red.c) against Floyd & Jacobson 1993: the
  * EWMA of a constant queue in closed form, the idle-time correction, p_b in
  * the linear and gentle regions, the spacing of drops by count (uniform
- * inter-drop gaps, so a drop fraction of 2 p_b), forced drops, ECN marking
- * (RFC 3168 section 5), and a Poisson overload on a link whose drop
- * fraction must equal the excess load. */
+ * inter-drop gaps, in the gentle region), forced drops and ECN marking
+ * (RFC 3168 section 5). The steady state and the overloaded link are
+ * validation experiments (tests/validation/queues.c). */
 #include <glib.h>
 #include <math.h>
 
@@ -125,40 +125,9 @@ static void test_idle_correction(void) {
   ws_packet_pool_free(pool);
 }
 
-/* At steady state with the queue held at L (avg -> L; 20,000 arrivals make
- * (1-w)^n = 4e-18), p_b = max_p (L - min_th)/(max_th - min_th) (section 4)
- * and p_a = p_b / (1 - count p_b) (section 7). With count reset to 0 at a
- * drop and incremented before p_a (Fig. 2), the gap X between drops has
- * P(X = n) = p_b / (1 - p_b) for n = 1 .. 1/p_b - 1: uniform, mean 1/(2 p_b),
- * never above 1/p_b. L = 10, min 5, max 15, max_p 0.1: p_b = 0.05, mean gap
- * 10, drop fraction 0.1. Over 200,000 arrivals (~20,000 gaps of variance
- * (20^2 - 1)/12 = 33) the mean gap's standard error is 0.04: 2% is 5 sigma. */
-static void test_drop_probability(void) {
-  ws_packet_pool *pool = ws_packet_pool_new();
-  ws_queue_config cfg = {.discipline = "red", .limit = 100, .red_min = 5, .red_max = 15,
-                         .red_pmax = 0.1, .rate_bps = 10000000, .red_seed = 1,
-                         .red_entity = "link t", .red_purpose = "red a->b"};
-  ws_queue *q = red(&cfg);
-  fill(q, pool, 10, 0);
-  ws_time now = 0;
-  hold_stats warm = {0}, st = {0};
-  hold(q, pool, 10, 20000, WS_ECN_NOT_ECT, &now, &warm);
-  g_assert_cmpfloat_with_epsilon(ws_queue_red_avg(q), 10.0, 1e-9);
-  hold(q, pool, 10, 200000, WS_ECN_NOT_ECT, &now, &st);
-  double pb, pa;
-  ws_queue_red_last_p(q, &pb, &pa);
-  g_assert_cmpfloat_with_epsilon(pb, 0.05, 1e-9);
-  g_assert_cmpfloat(pa, >=, pb);
-  double mean_gap = (double)st.gap_sum / (double)st.gaps;
-  g_test_message("p_b %.6f, drop fraction %.5f, mean gap %.3f, max gap %" G_GUINT64_FORMAT, pb,
-                 (double)st.refused / (double)st.offered, mean_gap, st.gap_max);
-  g_assert_cmpfloat(fabs(mean_gap - 10.0), <, 0.2);
-  g_assert_cmpfloat(fabs((double)st.refused / (double)st.offered - 0.1), <, 0.002);
-  g_assert_cmpuint(st.gap_max, <=, 20);
-  g_assert_cmpuint(q->aqm_drops, ==, warm.refused + st.refused);
-  ws_queue_free(q, pool);
-  ws_packet_pool_free(pool);
-}
+/* The steady state (queue held at 10 packets: avg, p_b, the drop fraction
+ * 2 p_b and the longest gap) is a validation experiment:
+ * tests/validation/queues.c, red-steady-state (`wisim validate`). */
 
 /* Gentle mode (Floyd 2000): for max_th <= avg < 2 max_th, p_b = max_p +
  * (1 - max_p)(avg - max_th)/max_th: at avg 16 (min 5, max 15, max_p 0.1)
@@ -244,67 +213,8 @@ static void test_ecn_marking(void) {
   ws_packet_pool_free(pool);
 }
 
-/* ---- on a link --------------------------------------------------------------- */
-
-typedef struct {
-  ws_net *net;
-  ws_node *from;
-  uint32_t dst;
-  ws_rng rng;
-  double mean_gap_ns;
-  ws_time stop_ns;
-  uint64_t sent;
-} poisson_src;
-
-static void poisson_send(ws_sim *sim, void *ctx) {
-  poisson_src *s = ctx;
-  ws_packet *p = ws_packet_new(ws_net_pool(s->net));
-  p->dst_addr = s->dst;
-  p->dst_port = 9;
-  p->payload_bytes = 1250 - 28;
-  s->sent++;
-  ws_net_udp_send(s->net, s->from, p);
-  ws_time gap = (ws_time)llround(ws_rng_exp(&s->rng, s->mean_gap_ns));
-  if (ws_sim_now(sim) + gap < s->stop_ns) ws_sim_schedule(sim, gap, poisson_send, s);
-}
-
-/* Poisson arrivals at 1.25 times the capacity of a 10 Mbit/s link (1250 B:
- * 1 ms each) with RED (limit 100p, so that RED, not the limit, decides).
- * The link stays busy, so the drop fraction must be 1 - 1/1.25 = 0.2: over
- * 20 s (25,000 arrivals, Poisson count sd 158) its standard error is 0.005;
- * 0.02 is 4 sigma. Every drop is RED's, none an overflow; RED's average sits
- * where p_a gives 20% drops, i.e. p_b near 0.1: avg near max_th, in the
- * gentle region at most. */
-static void test_poisson_overload(void) {
-  ws_sim *sim = ws_sim_new();
-  ws_packet_pool *pool = ws_packet_pool_new();
-  ws_net *net = ws_net_new(sim, pool);
-  ws_node *a = ws_net_add_node(net, "a", WS_NODE_HOST);
-  ws_node *b = ws_net_add_node(net, "b", WS_NODE_HOST);
-  ws_link_config cfg = {.rate_bps = 10000000, .mtu_bytes = 1500,
-                        .queue = {.discipline = "red", .limit = 100, .red_min = 5,
-                                  .red_max = 15, .red_pmax = 0.1}};
-  ws_link *l = ws_net_add_link(net, "ab", a, b, &cfg, 7, 0);
-  g_assert_nonnull(l);
-  ws_net_build_routes(net);
-  poisson_src s = {.net = net, .from = a, .dst = ws_node_addr(b), .mean_gap_ns = 800000,
-                   .stop_ns = 20 * WS_S};
-  ws_rng_init(&s.rng, 7, 0, "test", "arrivals");
-  ws_sim_schedule(sim, 0, poisson_send, &s);
-  ws_sim_run(sim);
-  ws_link_stats *st = ws_link_get_stats(l, 0);
-  double drop = (double)st->queue_drops / (double)s.sent;
-  double avg = ws_queue_red_avg(ws_link_get_queue(l, 0));
-  g_test_message("sent %" G_GUINT64_FORMAT ", drop fraction %.4f, RED avg %.2f", s.sent, drop, avg);
-  g_assert_cmpfloat(fabs(drop - 0.2), <, 0.02);
-  g_assert_cmpuint(st->aqm_drops, ==, st->queue_drops);
-  g_assert_cmpfloat(avg, >, 5);
-  g_assert_cmpfloat(avg, <, 30);
-  ws_net_free(net);
-  g_assert_cmpuint(ws_packet_pool_in_use(pool), ==, 0);
-  ws_packet_pool_free(pool);
-  ws_sim_free(sim);
-}
+/* RED on a link overloaded by Poisson arrivals (drop fraction = excess
+ * load) is a validation experiment: tests/validation/queues.c, red-overload. */
 
 /* The same seed gives the same drops; another seed's stream differs. */
 static void test_deterministic(void) {
@@ -331,10 +241,8 @@ int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/queue-red/avg-constant-queue", test_avg_constant_queue);
   g_test_add_func("/queue-red/idle-correction", test_idle_correction);
-  g_test_add_func("/queue-red/drop-probability", test_drop_probability);
   g_test_add_func("/queue-red/gentle-and-forced", test_gentle_and_forced);
   g_test_add_func("/queue-red/ecn-marking", test_ecn_marking);
-  g_test_add_func("/queue-red/poisson-overload", test_poisson_overload);
   g_test_add_func("/queue-red/deterministic", test_deterministic);
   return g_test_run();
 }

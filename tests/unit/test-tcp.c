@@ -2,8 +2,10 @@
  * handshake and close, exact in-order delivery across the 32-bit wrap,
  * RFC 6298 arithmetic by hand, delayed-ACK counts, window scaling on a
  * long-fat path, fast retransmit (NewReno and SACK), RTO backoff in a black
- * hole, ECN and determinism. Segments are intercepted at the receiving port
- * (ws_tcp_input) to drop or CE-mark them by sequence number. */
+ * hole, RACK-TLP (a lost retransmission, tail losses, reordering; each
+ * against the same run without RACK), ECN and determinism. Segments are
+ * intercepted at the receiving port (ws_tcp_input) to drop, delay or
+ * CE-mark them by sequence number. */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -74,9 +76,19 @@ struct fx {
   int c_closed, s_closed, c_connected, s_connected;
   /* filters */
   uint64_t drop_seq[MAX_MARKS]; /* data offsets (packet seq) dropped once */
+  unsigned drop_n[MAX_MARKS];   /* ... or this many times (0: once) */
+  unsigned drops_done[MAX_MARKS];
   bool dropped[MAX_MARKS];
+  ws_time drop_at[MAX_MARKS];   /* when the last copy was dropped */
+  ws_time srtt_at_drop[MAX_MARKS]; /* the sender's SRTT then */
   ws_time rexmit_at[MAX_MARKS]; /* when the retransmission arrived */
   unsigned n_drop;
+  uint64_t reorder_every;       /* data offsets multiple of this (not 0) are */
+  ws_time reorder_delay;        /* held this long, once each */
+  uint64_t reorder_last;
+  unsigned reordered;
+  uint32_t ssthresh_seen[8];    /* the client's ssthresh after each change */
+  unsigned n_ssthresh;
   uint64_t mark_seq[MAX_MARKS]; /* data offsets CE-marked (first transmission) */
   unsigned n_mark;
   ws_time hole_from, hole_to;   /* black hole for data towards the server */
@@ -177,6 +189,19 @@ static const ws_tcp_callbacks client_cb = {
 static const ws_tcp_callbacks server_cb = {.connected = s_connected, .received = s_received,
                                            .peer_closed = s_peer_closed, .closed = s_closed};
 
+/* A segment held back, then handed to the server. */
+typedef struct {
+  fx *f;
+  ws_packet *p;
+} late;
+
+static void deliver_late(ws_sim *sim, void *ctx) {
+  (void)sim;
+  late *l = ctx;
+  ws_tcp_input(l->f->s, l->p);
+  g_free(l);
+}
+
 /* Segments towards the server: record, drop, mark. */
 static void to_server(ws_net *net, ws_packet *p, void *ctx) {
   fx *f = ctx;
@@ -203,12 +228,25 @@ static void to_server(ws_net *net, ws_packet *p, void *ctx) {
     }
     for (unsigned i = 0; i < f->n_drop; i++) {
       if (p->seq != f->drop_seq[i]) continue;
-      if (!f->dropped[i]) {
+      if (f->drops_done[i] < MAX(f->drop_n[i], 1u)) {
         f->dropped[i] = true;
+        f->drops_done[i]++;
+        f->drop_at[i] = now;
+        f->srtt_at_drop[i] = ws_tcp_get_info(f->c)->srtt_ns;
         ws_net_drop(net, p, WS_DROP_LOSS);
         return;
       }
       if (!f->rexmit_at[i]) f->rexmit_at[i] = now;
+    }
+    if (f->reorder_every && p->seq % f->reorder_every == 0 && p->seq > f->reorder_last) {
+      /* the first copy of such a segment arrives reorder_delay late */
+      f->reorder_last = p->seq;
+      f->reordered++;
+      late *l = g_new(late, 1);
+      l->f = f;
+      l->p = p;
+      ws_sim_schedule(f->sim, f->reorder_delay, deliver_late, l);
+      return;
     }
     for (unsigned i = 0; i < f->n_mark; i++)
       if (p->seq == f->mark_seq[i] && p->ecn == WS_ECN_ECT0) p->ecn = WS_ECN_CE;
@@ -232,6 +270,9 @@ static void to_client(ws_net *net, ws_packet *p, void *ctx) {
   }
   ws_tcp_input(f->c, p);
   const ws_tcp_info *i = ws_tcp_get_info(f->c);
+  uint32_t last_ss = f->n_ssthresh ? f->ssthresh_seen[f->n_ssthresh - 1] : UINT32_MAX;
+  if (i->ssthresh != last_ss && f->n_ssthresh < G_N_ELEMENTS(f->ssthresh_seen))
+    f->ssthresh_seen[f->n_ssthresh++] = i->ssthresh;
   if (f->last_cwnd && i->cwnd < f->last_cwnd) {
     f->cwnd_drops++;
     double r = (double)i->cwnd / f->last_cwnd;
@@ -708,6 +749,130 @@ static void test_ecn(void) {
   fx_clear(&f);
 }
 
+
+/* RACK (RFC 8985 6.2): a retransmission lost again. Segment 101 and its
+ * first retransmission are dropped; RACK sees the retransmission lost when
+ * a segment sent after it is SACKed, and sends it again: about one RTT
+ * after the drop (the ACK of a later segment travels back in half an RTT,
+ * the new copy forward in the other half), in the same recovery, with one
+ * window reduction and no timeout. The RTT of the moment is above SRTT
+ * (slow start has just built a queue, and SRTT lags): the bound is 2 SRTT.
+ * (RACK needs segments sent after the retransmission: a sender held by
+ * the receive window has none, and waits for the RTO as Linux does.)
+ * Without RACK (RFC 6675 alone) the same
+ * drops wait for the RTO (1 s at least), and the timeout keeps the
+ * ssthresh the recovery set. */
+static void test_lost_retransmit(void) {
+  for (int rack = 1; rack >= 0; rack--) {
+    fx f;
+    fx_init(&f, 10000000, 20 * WS_MS, 1000, 0, 1);
+    ws_tcp_config cfg = base_cfg();
+    cfg.rack = rack;
+    const uint64_t n = 3000000;
+    fx_start(&f, &cfg, n, true);
+    f.drop_seq[0] = 1448 * 100;
+    f.drop_n[0] = 2;
+    f.n_drop = 1;
+    ws_sim_run_until(f.sim, 20 * WS_S);
+    const ws_tcp_info *i = ws_tcp_get_info(f.c);
+    g_assert_cmpuint(f.received, ==, n);
+    g_assert_cmpuint(f.drops_done[0], ==, 2);
+    g_assert_cmpuint(i->retransmissions, ==, 2);
+    g_assert_cmpuint(i->fast_retransmits, ==, 1);
+    ws_time gap = f.rexmit_at[0] - f.drop_at[0];
+    g_test_message("rack %d: second retransmission %.1f ms after the first was lost (srtt %.1f ms)",
+                   rack, gap / 1e6, f.srtt_at_drop[0] / 1e6);
+    /* One reduction in the episode (the local Reno's halving); the RTO
+     * without RACK leaves it as it was. */
+    g_assert_cmpuint(f.n_ssthresh, ==, 1);
+    if (rack) {
+      g_assert_cmpuint(i->rto_count, ==, 0);
+      g_assert_cmpuint(i->lost_retransmits, ==, 1);
+      g_assert_cmpint(gap, <, 2 * f.srtt_at_drop[0]);
+    } else {
+      g_assert_cmpuint(i->rto_count, ==, 1);
+      g_assert_cmpuint(i->lost_retransmits, ==, 0);
+      /* the RTO runs 1 s from the last partial ACK, which came before */
+      g_assert_cmpint(gap, >, WS_S / 2);
+    }
+    g_assert_cmpint(f.c_closed, ==, 1);
+    fx_clear(&f);
+  }
+}
+
+/* TLP (RFC 8985 7): the last segment of a transfer (1000 B after 60 full
+ * ones), or the last two, are lost and no ACK is left to tell. The probe
+ * timeout (2 SRTT, + the 200 ms delayed-ACK allowance when one segment is
+ * in flight) retransmits the last segment; with two lost, its SACK lets
+ * RACK find the other at once and fast recovery repairs it. All before
+ * the RTO (1 s after the last ACK), which is what repairs it without RACK. */
+static void test_tail_loss(void) {
+  for (int rack = 1; rack >= 0; rack--) {
+    for (unsigned lost = 1; lost <= 2; lost++) {
+      fx f;
+      fx_init(&f, 10000000, 20 * WS_MS, 1000, 0, 1);
+      ws_tcp_config cfg = base_cfg();
+      cfg.rack = rack;
+      const uint64_t n = 1448 * 60 + 1000;
+      fx_start(&f, &cfg, n, false);
+      for (unsigned k = 0; k < lost; k++) f.drop_seq[k] = 1448 * (uint64_t)(60 - k);
+      f.n_drop = lost;
+      ws_sim_run_until(f.sim, 10 * WS_S);
+      const ws_tcp_info *i = ws_tcp_get_info(f.c);
+      g_assert_cmpuint(f.received, ==, n);
+      ws_time late_ns = f.done_ns - f.drop_at[0];
+      g_test_message("rack %d, %u lost: repaired %.1f ms after the loss, %" G_GUINT64_FORMAT
+                     " probe(s)", rack, lost, late_ns / 1e6, i->tlp_probes);
+      if (rack) {
+        g_assert_cmpuint(i->rto_count, ==, 0);
+        g_assert_cmpuint(i->tlp_probes, ==, 1);
+        g_assert_cmpuint(i->fast_retransmits, ==, lost - 1);
+        g_assert_cmpuint(i->retransmissions, ==, lost);
+        g_assert_cmpint(late_ns, <, 500 * WS_MS);
+      } else {
+        g_assert_cmpuint(i->rto_count, ==, 1);
+        g_assert_cmpuint(i->tlp_probes, ==, 0);
+        g_assert_cmpint(late_ns, >, WS_S);
+      }
+      fx_clear(&f);
+    }
+  }
+}
+
+/* RACK's reordering window (RFC 8985 6.2 step 4): every 40th segment
+ * arrives 6 ms late, overtaken by ~5 others (10 Mbit/s: 1.2 ms each). The
+ * window (40 kB) keeps the queue empty, so the RTT is ~41 ms and reo_wnd
+ * = min_RTT / 4 ~ 10 ms covers the delay. The first event looks like a
+ * loss (no reordering seen yet: DupThresh SACKs mark it, RFC 8985 6.2);
+ * its original then arrives before the retransmission, which the
+ * timestamps show, and from there on no reordering is taken for a loss.
+ * RFC 6675 alone retransmits at every event. */
+static void test_reordering(void) {
+  unsigned rtx[2];
+  for (int rack = 1; rack >= 0; rack--) {
+    fx f;
+    fx_init(&f, 10000000, 20 * WS_MS, 1000, 0, 1);
+    ws_tcp_config cfg = base_cfg();
+    cfg.rack = rack;
+    cfg.recv_buffer_bytes = 40000;
+    const uint64_t n = 2000000;
+    fx_start(&f, &cfg, n, true);
+    f.reorder_every = 1448 * 40;
+    f.reorder_delay = 6 * WS_MS;
+    ws_sim_run_until(f.sim, 60 * WS_S);
+    const ws_tcp_info *i = ws_tcp_get_info(f.c);
+    g_assert_cmpuint(f.received, ==, n);
+    g_assert_cmpuint(f.reordered, ==, n / f.reorder_every);
+    g_assert_cmpuint(i->rto_count, ==, 0);
+    rtx[rack] = (unsigned)i->retransmissions;
+    g_test_message("rack %d: %u reordered, %u retransmitted", rack, f.reordered, rtx[rack]);
+    g_assert_cmpint(f.c_closed, ==, 1);
+    fx_clear(&f);
+  }
+  g_assert_cmpuint(rtx[1], <=, 1);
+  g_assert_cmpuint(rtx[0], >=, (unsigned)(2000000 / (1448 * 40)) / 2);
+}
+
 /* The same lossy run twice (1% random loss, the real algorithms when they
  * are registered): identical counters and timings. */
 static void run_lossy(const char *cc, ws_tcp_info *out, ws_time *done) {
@@ -750,6 +915,9 @@ int main(int argc, char **argv) {
   g_test_add_func("/tcp/many-losses", test_many_losses);
   g_test_add_func("/tcp/sack-blocks", test_sack_blocks);
   g_test_add_func("/tcp/black-hole", test_black_hole);
+  g_test_add_func("/tcp/rack-lost-retransmit", test_lost_retransmit);
+  g_test_add_func("/tcp/tlp-tail-loss", test_tail_loss);
+  g_test_add_func("/tcp/rack-reordering", test_reordering);
   g_test_add_func("/tcp/ecn", test_ecn);
   g_test_add_func("/tcp/determinism", test_determinism);
   return g_test_run();
