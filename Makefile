@@ -5,6 +5,8 @@
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
+# Parallel builds inside `make test` (the tests themselves run in order).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 CC ?= cc
 
 PKGS := glib-2.0 gmodule-2.0 gthread-2.0 libpcap gsl json-glib-1.0
@@ -113,7 +115,7 @@ run: deps
 	$(BUILD)/wisim run scenarios/default.ini -o results/default
 
 test: deps
-	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BINS)
 	WISIM=$(abspath $(BUILD)/wisim) WISIM_SANITIZE=$(SANITIZE) prove -e '' $(TEST_BINS) tests/scenarios/run.sh tests/scenarios/pcap.sh tests/scenarios/study.sh tests/scenarios/report.sh
 
 bench: deps

@@ -44,9 +44,10 @@ static const char usage_text[] =
     "  wisim run scenarios/queue-mm1.ini --set 'flow arrivals.rate=6Mbit/s'\n"
     "  wisim check my-lab.ini                   # find the typos before running\n"
     "\n"
-    "Results (one folder per run): flows.csv, links.csv, timeseries.csv,\n"
-    "summary.json and scenario.ini (the scenario exactly as run). Every column\n"
-    "is documented in docs/outputs.md; the scenario keys in docs/scenario-format.md.\n"
+    "Results (one folder per run): report.html (open it in a browser: map,\n"
+    "charts, tables), flows.csv, links.csv, timeseries.csv, summary.json and\n"
+    "scenario.ini (the scenario exactly as run). Every column is documented in\n"
+    "docs/outputs.md; the scenario keys in docs/scenario-format.md.\n"
     "\n"
     "Exit status: 0 success, 1 the run failed, 2 bad input (nothing was run).\n";
 

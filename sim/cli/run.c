@@ -165,8 +165,9 @@ static const char *parse_options(int *argc, char ***argv, run_options *o, gboole
   g_free(prog);
   if (with_output) {
     g_option_context_set_summary(
-        ctx, "Runs the scenario and writes its results: flows.csv, links.csv,\n"
-             "timeseries.csv, summary.json and scenario.ini (the scenario as run),\n"
+        ctx, "Runs the scenario and writes its results: report.html (map, charts,\n"
+             "tables: docs/report.md), flows.csv, links.csv, timeseries.csv,\n"
+             "summary.json and scenario.ini (the scenario as run),\n"
              "and the traces its [trace] group asks for (pcap/*.pcap, trace.txt);\n"
              "with replications, one folder per run and aggregate.csv.");
     g_option_context_set_description(ctx, run_description);
