@@ -490,6 +490,40 @@ void rp_chart_render(GString *out, const rp_chart *c) {
 
 typedef enum { U_NONE, U_BPS, U_S, U_BYTES, U_PACKETS, U_RATIO, U_DB, U_DBM, U_M } unit_kind;
 
+/* The scaled units of a quantity family, largest first: the first whose
+ * threshold the largest value reaches is used (values below every
+ * threshold take the last row). Seconds scale down, the others up. */
+typedef struct {
+  double at_least; /* smallest |value| shown in this unit */
+  const char *unit;
+  double factor;   /* displayed value = value x factor */
+} scaled_unit;
+
+static void pick_scaled_unit(unit_kind family, double m, const char **unit, double *factor) {
+  static const scaled_unit metres[] = {{1e4, "km", 1e-3}, {0, "m", 1}};
+  static const scaled_unit rates[] = {
+      {1e9, "Gbit/s", 1e-9}, {1e6, "Mbit/s", 1e-6}, {1e3, "kbit/s", 1e-3}, {0, "bit/s", 1}};
+  static const scaled_unit bytes[] = {
+      {1e9, "GB", 1e-9}, {1e6, "MB", 1e-6}, {1e3, "kB", 1e-3}, {0, "B", 1}};
+  static const scaled_unit seconds[] = {{1, "s", 1}, {1e-3, "ms", 1e3}, {0, "\u00b5s", 1e6}};
+  const scaled_unit *rows;
+  size_t n;
+  switch (family) {
+  case U_M: rows = metres; n = G_N_ELEMENTS(metres); break;
+  case U_BPS: rows = rates; n = G_N_ELEMENTS(rates); break;
+  case U_BYTES: rows = bytes; n = G_N_ELEMENTS(bytes); break;
+  default:
+    rows = seconds;
+    n = G_N_ELEMENTS(seconds);
+    if (m == 0) m = 1; /* an all-zero axis is in seconds */
+    break;
+  }
+  size_t i = 0;
+  while (i + 1 < n && m < rows[i].at_least) i++;
+  *unit = rows[i].unit;
+  *factor = rows[i].factor;
+}
+
 static const struct {
   const char *metric;
   const char *quantity;
@@ -584,48 +618,10 @@ char *rp_metric_display(const char *metric, double max_abs, const char **unit, d
     *factor = 100;
     break;
   case U_M:
-    if (m >= 1e4) {
-      *unit = "km";
-      *factor = 1e-3;
-    } else
-      *unit = "m";
-    break;
   case U_BPS:
-    if (m >= 1e9) {
-      *unit = "Gbit/s";
-      *factor = 1e-9;
-    } else if (m >= 1e6) {
-      *unit = "Mbit/s";
-      *factor = 1e-6;
-    } else if (m >= 1e3) {
-      *unit = "kbit/s";
-      *factor = 1e-3;
-    } else
-      *unit = "bit/s";
-    break;
   case U_S:
-    if (m == 0 || m >= 1)
-      *unit = "s";
-    else if (m >= 1e-3) {
-      *unit = "ms";
-      *factor = 1e3;
-    } else {
-      *unit = "\u00b5s";
-      *factor = 1e6;
-    }
-    break;
   case U_BYTES:
-    if (m >= 1e9) {
-      *unit = "GB";
-      *factor = 1e-9;
-    } else if (m >= 1e6) {
-      *unit = "MB";
-      *factor = 1e-6;
-    } else if (m >= 1e3) {
-      *unit = "kB";
-      *factor = 1e-3;
-    } else
-      *unit = "B";
+    pick_scaled_unit(u, m, unit, factor);
     break;
   }
   return quantity;
