@@ -636,6 +636,21 @@ static void timer_arm(ws_tcp *t, ws_event_id *ev, ws_time *ev_at, ws_time at, ws
   *ev_at = at;
 }
 
+/* The common start of a lazily re-armed timer's callback: the event has
+ * fired (*ev cleared). Returns true when its deadline has come: the caller
+ * acts; false when the timer was stopped (deadline 0) or moved later, in
+ * which case it is re-armed for the new deadline. */
+static bool timer_due(ws_tcp *t, ws_event_id *ev, ws_time *ev_at, ws_time deadline,
+                      ws_event_fn fn) {
+  *ev = 0;
+  if (deadline == 0) return false;
+  if (now_ns(t) < deadline) {
+    timer_arm(t, ev, ev_at, deadline, fn);
+    return false;
+  }
+  return true;
+}
+
 /* RFC 6298 5.1/5.3: (re)start the retransmission timer at now + RTO. */
 static void rto_restart(ws_tcp *t) {
   t->rto_deadline = now_ns(t) + t->rto_ns;
@@ -1026,13 +1041,8 @@ static void finish_input(ws_tcp *t) {
 static void rto_fire(ws_sim *sim, void *ctx) {
   (void)sim;
   ws_tcp *t = ctx;
-  t->rto_ev = 0;
-  if (t->rto_deadline == 0) return;
+  if (!timer_due(t, &t->rto_ev, &t->rto_ev_at, t->rto_deadline, rto_fire)) return;
   ws_time now = now_ns(t);
-  if (now < t->rto_deadline) {
-    timer_arm(t, &t->rto_ev, &t->rto_ev_at, t->rto_deadline, rto_fire);
-    return;
-  }
   t->rto_deadline = 0;
   t->in_input = true;
   /* RFC 6298 5.5: back off; 5.6: restart with the new value. */
@@ -1112,12 +1122,7 @@ static void rack_run(ws_tcp *t) {
 static void rack_fire(ws_sim *sim, void *ctx) {
   (void)sim;
   ws_tcp *t = ctx;
-  t->rack_ev = 0;
-  if (t->rack_deadline == 0) return;
-  if (now_ns(t) < t->rack_deadline) {
-    timer_arm(t, &t->rack_ev, &t->rack_ev_at, t->rack_deadline, rack_fire);
-    return;
-  }
+  if (!timer_due(t, &t->rack_ev, &t->rack_ev_at, t->rack_deadline, rack_fire)) return;
   t->rack_deadline = 0;
   t->in_input = true;
   rack_run(t);
@@ -1130,12 +1135,7 @@ static void rack_fire(ws_sim *sim, void *ctx) {
 static void tlp_fire(ws_sim *sim, void *ctx) {
   (void)sim;
   ws_tcp *t = ctx;
-  t->tlp_ev = 0;
-  if (t->tlp_deadline == 0) return;
-  if (now_ns(t) < t->tlp_deadline) {
-    timer_arm(t, &t->tlp_ev, &t->tlp_ev_at, t->tlp_deadline, tlp_fire);
-    return;
-  }
+  if (!timer_due(t, &t->tlp_ev, &t->tlp_ev_at, t->tlp_deadline, tlp_fire)) return;
   t->tlp_deadline = 0;
   if (t->in_recovery || t->rto_recovery || t->tlp_end_seq || t->snd_una >= t->snd_max ||
       !can_send_data(t))
@@ -1161,12 +1161,7 @@ static void tlp_fire(ws_sim *sim, void *ctx) {
 static void dack_fire(ws_sim *sim, void *ctx) {
   (void)sim;
   ws_tcp *t = ctx;
-  t->dack_ev = 0;
-  if (t->dack_deadline == 0) return;
-  if (now_ns(t) < t->dack_deadline) {
-    timer_arm(t, &t->dack_ev, &t->dack_ev_at, t->dack_deadline, dack_fire);
-    return;
-  }
+  if (!timer_due(t, &t->dack_ev, &t->dack_ev_at, t->dack_deadline, dack_fire)) return;
   t->in_input = true;
   send_ack(t);
   finish_input(t);
