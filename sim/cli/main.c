@@ -232,7 +232,8 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "sweep") == 0) return ws_cli_sweep(argc - 1, argv + 1);
   if (strcmp(cmd, "merge") == 0) return ws_cli_merge(argc - 1, argv + 1);
   if (strcmp(cmd, "validate") == 0) return ws_cli_validate(argc - 1, argv + 1);
-  fprintf(stderr, "wisim: unknown command \"%s\"; commands: run, check, list (see wisim --help)\n",
+  fprintf(stderr, "wisim: unknown command \"%s\"; commands: run, check, sweep, merge, validate, list "
+          "(see wisim --help)\n",
           cmd);
   return WS_EXIT_INPUT;
 }

@@ -1,5 +1,6 @@
 /* Tests of RED (sim/net/queue-red.c) against Floyd & Jacobson 1993: the
- * EWMA of a constant queue in closed form, the idle-time correction, p_b in
+ * EWMA of a constant queue in closed form, the idle-time correction (also
+ * after arrivals dropped at an empty queue), p_b in
  * the linear and gentle regions, the spacing of drops by count (uniform
  * inter-drop gaps, in the gentle region), forced drops and ECN marking
  * (RFC 3168 section 5). The steady state and the overloaded link are
@@ -125,6 +126,40 @@ static void test_idle_correction(void) {
   ws_packet_pool_free(pool);
 }
 
+/* An arrival that RED drops at an empty queue leaves the link idle: the
+ * idle period goes on from the drop, so a lone packet arriving a second
+ * later finds an average decayed by (1-w)^m with m = 1 s / 400 us = 2500
+ * and is accepted. (Before this was kept, the drop cleared the idle state
+ * and the average stayed frozen above max_th: every lone packet, e.g. each
+ * TCP retransmission after a timeout, was dropped.) */
+static void test_idle_after_early_drop(void) {
+  ws_packet_pool *pool = ws_packet_pool_new();
+  ws_queue_config cfg = {.discipline = "red", .limit = 1000, .rate_bps = 10000000};
+  ws_queue *q = red(&cfg); /* min 5, max 15, gentle: forced drops above 30 */
+  fill(q, pool, 40, 0);
+  ws_time now = 0;
+  hold_stats st = {0};
+  hold(q, pool, 40, 5000, WS_ECN_NOT_ECT, &now, &st);
+  g_assert_cmpfloat(ws_queue_red_avg(q), >, 30.0);
+  ws_packet *p;
+  while ((p = ws_queue_dequeue(q, now)) != NULL) ws_packet_free(pool, p); /* idle from now */
+  /* 1 ms later (m = 2.5): the average is still above 2 max_th: forced drop. */
+  now += WS_MS;
+  p = make(pool, 1000, 0);
+  g_assert_false(ws_queue_enqueue(q, p, now));
+  ws_packet_free(pool, p);
+  double after_drop = ws_queue_red_avg(q);
+  g_assert_cmpfloat(after_drop, >, 30.0);
+  g_assert_cmpuint(ws_queue_packets(q), ==, 0);
+  /* 1 s later: decayed from the drop's time, then the q = 0 update. */
+  now += WS_S;
+  g_assert_true(ws_queue_enqueue(q, make(pool, 1000, 0), now));
+  double want = after_drop * pow(0.998, 2500.0) * 0.998;
+  g_assert_cmpfloat_with_epsilon(ws_queue_red_avg(q), want, 1e-9 * after_drop);
+  ws_queue_free(q, pool);
+  ws_packet_pool_free(pool);
+}
+
 /* The steady state (queue held at 10 packets: avg, p_b, the drop fraction
  * 2 p_b and the longest gap) is a validation experiment:
  * tests/validation/queues.c, red-steady-state (`wisim validate`). */
@@ -241,6 +276,7 @@ int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/queue-red/avg-constant-queue", test_avg_constant_queue);
   g_test_add_func("/queue-red/idle-correction", test_idle_correction);
+  g_test_add_func("/queue-red/idle-after-early-drop", test_idle_after_early_drop);
   g_test_add_func("/queue-red/gentle-and-forced", test_gentle_and_forced);
   g_test_add_func("/queue-red/ecn-marking", test_ecn_marking);
   g_test_add_func("/queue-red/deterministic", test_deterministic);
