@@ -1,0 +1,148 @@
+/* wisim cell engine (sim/cell/cell.c): the cells of one simulation over one
+ * ws_medium, run slot by slot. Per slot every cell collects the CQI in force
+ * for its UEs, schedules, forms transport blocks from the RLC buffers; then
+ * the SINRs of this slot's allocations are computed, block errors drawn,
+ * HARQ fed back and CQI reports measured. Uplink alike (cfg.uplink).
+ * Model and simplifications: docs/cells.md, "The cell engine". */
+#ifndef WISIM_CELL_H
+#define WISIM_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wisim/core.h"
+#include "wisim/medium.h"
+#include "wisim/packet.h"
+#include "wisim/phy.h"
+
+/* Default HARQ round trip in slots: a NACKed block may be retransmitted
+ * this many slots after the slot it was sent in (LTE FDD: 8 ms RTT over 8
+ * processes; with feedback known at the end of the slot, 4 slots keeps a
+ * retransmission at roughly the LTE pace without modelling the exact k1). */
+#define WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT 4u
+
+/* A reassembled IP packet for UE ue arrives at the UE; takes ownership. */
+typedef void (*ws_cellnet_deliver_fn)(void *ctx, uint32_t ue, ws_packet *p);
+
+/* How to build the engine. Zero fields take the defaults in brackets. */
+typedef struct {
+  ws_phy_carrier carrier;      /* of every cell of the medium (required:
+                                  n_rb must equal ws_medium_n_rb) */
+  const char *scheduler;       /* "rr", "pf", "maxci" [pf] */
+  uint32_t rbg_size;           /* RBs per group [1] */
+  ws_time pf_window_ns;        /* [100 ms] */
+  ws_time cqi_period_ns;       /* [5 ms] */
+  ws_time cqi_delay_ns;        /* [4 ms]; set cqi_no_delay for 0 */
+  bool cqi_no_delay;           /* use reports measured in the same slot's
+                                  previous slots only (delay 0) */
+  unsigned harq_rtt_slots;     /* [WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT] */
+  uint64_t rlc_limit_bytes;    /* per UE DL buffer [0 = unlimited] */
+  uint32_t rlc_header_bytes;   /* [WS_RLC_DEFAULT_HEADER_BYTES] */
+  uint64_t seed, run;          /* of the UEs' named streams */
+  ws_packet_pool *pool;        /* for dropped packets; required unless every
+                                  UE is in full-buffer mode */
+  ws_cellnet_deliver_fn deliver; /* NULL: delivered packets are freed */
+  void *ctx;
+  /* Uplink (off unless `uplink`; then the three power figures are used as
+   * given, no defaults: pc_p0 -90 dBm, pc_alpha 0.8, tx_power 23 dBm). */
+  bool uplink;
+  double pc_p0_dbm, pc_alpha, ue_pmax_dbm;
+  ws_cellnet_deliver_fn ul_deliver; /* packets reassembled at the cell */
+} ws_cellnet_config;
+
+/* Uplink counters of one UE (with cfg.uplink). */
+typedef struct {
+  uint64_t first_tx, first_tx_errors, retx, harq_drops;
+  uint64_t decoded_tbs, decoded_bits, data_bits, rbs;
+  uint64_t sinr_n;           /* transmissions measured */
+  double sinr_db_sum;        /* their mean SINR over the allocated RBs, dB */
+  uint64_t enqueued_packets, delivered_packets, buffer_drops, reassembly_drops;
+} ws_cellnet_ul_stats;
+
+/* Counters of one UE (downlink) from ws_cellnet_start. */
+typedef struct {
+  uint32_t cell;             /* serving cell */
+  bool out_of_coverage;      /* wideband SINR towards every cell below the
+                                CQI 1 threshold at attachment */
+  uint64_t cqi_reports;      /* CQI measurements */
+  uint64_t cqi_zero_reports; /* of which wideband CQI 0 */
+  double sinr_db_sum;        /* sum of the measured wideband SINRs, dB
+                                (10 log10 of the mean linear SINR over RBs) */
+  uint64_t cqi_sum;          /* sum of the measured wideband CQIs */
+  uint64_t first_tx, first_tx_errors; /* new transport blocks, in error */
+  uint64_t retx;             /* HARQ retransmissions sent */
+  uint64_t harq_drops;       /* blocks given up after 1 + 3 transmissions */
+  uint64_t decoded_tbs, decoded_bits; /* transport blocks ACKed, their bits */
+  uint64_t data_bits;        /* SDU (IP) data bits in the ACKed blocks */
+  uint64_t rbs;              /* RBs allocated (first + re-transmissions) */
+  uint64_t enqueued_packets, delivered_packets;
+  uint64_t buffer_drops, reassembly_drops; /* packets dropped by RLC */
+  ws_cellnet_ul_stats ul;    /* uplink */
+} ws_cellnet_ue_stats;
+
+/* Counters of one cell from ws_cellnet_start. */
+typedef struct {
+  uint32_t ues;              /* attached UEs */
+  uint32_t out_of_coverage;  /* of which out of coverage */
+  uint64_t slots;            /* slots run */
+  uint64_t rbs_used, rbs_available;
+  uint64_t decoded_bits;     /* bits of ACKed transport blocks */
+  uint64_t first_tx, first_tx_errors, retx, harq_drops;
+  uint64_t ul_rbs_used, ul_decoded_bits; /* uplink */
+} ws_cellnet_cell_stats;
+
+typedef struct ws_cellnet ws_cellnet;
+
+/* A new engine over medium m (already built with ws_medium_build; both
+ * borrowed and must outlive it). Every UE of m is attached to its strongest
+ * cell (RSRP) in packet mode; change with ws_cellnet_attach and
+ * ws_cellnet_set_full_buffer before ws_cellnet_start. NULL (critical
+ * warning) on a bad config (unknown scheduler). */
+ws_cellnet *ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg);
+/* Frees the engine and every packet it holds (to cfg->pool). */
+void ws_cellnet_free(ws_cellnet *cn);
+
+/* Attaches ue to cell (-1: the strongest by RSRP). Before start only. */
+bool ws_cellnet_attach(ws_cellnet *cn, uint32_t ue, int32_t cell);
+/* Puts ue's downlink in full-buffer mode (always backlogged). Before start. */
+bool ws_cellnet_set_full_buffer(ws_cellnet *cn, uint32_t ue, bool full_buffer);
+
+/* Puts ue's uplink in full-buffer mode. Before start; needs cfg.uplink. */
+bool ws_cellnet_set_ul_full_buffer(ws_cellnet *cn, uint32_t ue, bool full_buffer);
+
+/* Builds the cells' UE lists and schedulers, measures an initial CQI for
+ * every UE (used until the first report is in force) and schedules the
+ * first slot at time at_ns (>= now). */
+void ws_cellnet_start(ws_cellnet *cn, ws_time at_ns);
+/* Stops scheduling slots (the pending slot event is cancelled). */
+void ws_cellnet_stop(ws_cellnet *cn);
+
+/* An IP packet for ue arrives at its serving cell (takes ownership).
+ * Returns false when the buffer refused it (counted as a buffer drop and
+ * freed to the pool). Refused (critical warning) in full-buffer mode. */
+bool ws_cellnet_dl_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p);
+
+/* An IP packet from ue towards the network enters its UL buffer (takes
+ * ownership); false when refused (buffer drop). Needs cfg.uplink. */
+bool ws_cellnet_ul_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p);
+
+/* Counters. */
+const ws_cellnet_ue_stats *ws_cellnet_ue_get_stats(const ws_cellnet *cn, uint32_t ue);
+const ws_cellnet_cell_stats *ws_cellnet_cell_get_stats(const ws_cellnet *cn, uint32_t cell);
+/* Packets of ue waiting or in flight in its DL RLC (for accounting). */
+uint64_t ws_cellnet_ue_pending_packets(const ws_cellnet *cn, uint32_t ue);
+
+/* Derived figures (SCENARIO-FORMAT.md, "What the outputs mean"); NAN when
+ * their denominator is 0. Time is the slots run times the slot duration. */
+double ws_cellnet_ue_mean_sinr_db(const ws_cellnet *cn, uint32_t ue);
+double ws_cellnet_ue_mean_cqi(const ws_cellnet *cn, uint32_t ue);
+double ws_cellnet_ue_dl_throughput_bps(const ws_cellnet *cn, uint32_t ue); /* data bits */
+double ws_cellnet_ue_bler(const ws_cellnet *cn, uint32_t ue);
+double ws_cellnet_ue_ul_throughput_bps(const ws_cellnet *cn, uint32_t ue); /* data bits */
+double ws_cellnet_ue_ul_bler(const ws_cellnet *cn, uint32_t ue);
+double ws_cellnet_cell_rb_utilisation(const ws_cellnet *cn, uint32_t cell);
+double ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell); /* decoded TB bits */
+/* decoded TB bits / (time x channel bandwidth), bit/s/Hz. */
+double ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell);
+
+#endif

@@ -1,0 +1,830 @@
+/* wisim cell engine: the per-slot loop of every cell over one radio medium
+ * (downlink). Phase 1 schedules every cell on the CQI in force; phase 2
+ * computes this slot's SINRs with every cell's RB activity, draws block
+ * errors, feeds HARQ and RLC back and measures CQI reports. The uplink
+ * runs alongside: its own scheduler per cell, ws_medium_ul_sinr once per slot.
+ * Model: docs/cells.md, "The cell engine". */
+#include <math.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "wisim/cell.h"
+#include "wisim/cqi.h"
+#include "wisim/powerctl.h"
+#include "wisim/rlc.h"
+#include "wisim/rng.h"
+#include "wisim/scheduler.h"
+
+typedef struct ws_cellnet ws_cellnet;
+
+/* One UE's downlink state. */
+typedef struct {
+  ws_cellnet *cn;
+  uint32_t index;      /* in the medium */
+  uint32_t cell;       /* serving cell */
+  uint32_t local;      /* index among the cell's UEs (the scheduler's k) */
+  bool full_buffer;
+  ws_rlc *rlc;
+  ws_phy_harq *harq;
+  ws_rlc_tb *tb[WS_PHY_HARQ_PROCESSES];         /* block of each process */
+  uint64_t retx_ready_slot[WS_PHY_HARQ_PROCESSES]; /* NACKed: eligible from */
+  ws_cqi_reports *cqi;
+  uint8_t *cqi_init;   /* [1 + n_sb]: in force before the first report */
+  uint8_t *cqi_now;    /* [1 + n_sb]: scratch for a measurement */
+  ws_rng rng;          /* block error draws */
+  /* this slot */
+  int32_t slot_pid;    /* process transmitted on, -1: not scheduled */
+  const uint8_t *slot_cqi; /* the report in force (valid in phase 1) */
+  bool slot_retx;
+  /* uplink */
+  bool ul_full_buffer;
+  ws_rlc *ul_rlc;
+  ws_phy_harq *ul_harq;
+  ws_rlc_tb *ul_tb[WS_PHY_HARQ_PROCESSES];
+  uint64_t ul_retx_ready_slot[WS_PHY_HARQ_PROCESSES];
+  uint8_t ul_cqi;        /* the cell's estimate for the next grant */
+  uint64_t ul_cqi_slot;  /* slot it was made in */
+  double pl_db;          /* path loss to the serving cell (minus its gain) */
+  int32_t ul_slot_pid;
+  bool ul_slot_retx;
+  ws_rng ul_rng;
+  ws_cellnet_ue_stats st;
+} cn_ue;
+
+/* One cell. */
+typedef struct {
+  uint32_t n_ue;
+  uint32_t *ues;        /* [n_ue] medium indices */
+  ws_scheduler *sched;
+  ws_sched_ue *sue;     /* [n_ue] */
+  double *rate_bits;    /* [n_ue * n_rb] */
+  const ws_sched_result *res; /* this slot's allocation */
+  ws_scheduler *ul_sched;
+  ws_sched_ue *ul_sue;
+  double *ul_rate;
+  const ws_sched_result *ul_res;
+  ws_cellnet_cell_stats st;
+} cn_cell;
+
+struct ws_cellnet {
+  ws_sim *sim;
+  ws_medium *m;
+  ws_cellnet_config cfg;
+  uint32_t n_cells, n_ues, n_rb, n_sb, words;
+  cn_cell *cells;
+  cn_ue *ues;
+  uint64_t *active;     /* [n_cells * words] this slot's RB activity */
+  double *sinr;         /* [n_rb] scratch */
+  double *alloc_sinr;   /* [n_rb] scratch */
+  int32_t *ul_rb_ue;    /* [n_cells * n_rb] this slot's UL grants (medium UE) */
+  double *ul_power;     /* [n_ues] UL transmit power this slot, dBm */
+  double *ul_sinr;      /* [n_cells * n_rb] */
+  ws_powerctl_config pc;
+  double cqi_bits[WS_PHY_N_CQI]; /* bits per RB at the MCS of each CQI */
+  uint32_t *rb_sb;      /* [n_rb] subband of each RB */
+  uint64_t slot;        /* slots run */
+  bool started;
+  ws_event_id next_ev;
+  bool ev_pending;
+};
+
+/* ---- RLC callbacks ------------------------------------------------------ */
+
+static void
+on_deliver(void *ctx, ws_packet *p)
+{
+  cn_ue *u = ctx;
+  u->st.delivered_packets++;
+  if (u->cn->cfg.deliver)
+    u->cn->cfg.deliver(u->cn->cfg.ctx, u->index, p);
+  else if (u->cn->cfg.pool)
+    ws_packet_free(u->cn->cfg.pool, p);
+}
+
+static void
+on_drop(void *ctx, ws_packet *p, ws_rlc_drop_reason why)
+{
+  cn_ue *u = ctx;
+  if (why == WS_RLC_DROP_BUFFER)
+    u->st.buffer_drops++;
+  else
+    u->st.reassembly_drops++;
+  if (u->cn->cfg.pool)
+    ws_packet_free(u->cn->cfg.pool, p);
+}
+
+static void
+on_ul_deliver(void *ctx, ws_packet *p)
+{
+  cn_ue *u = ctx;
+  u->st.ul.delivered_packets++;
+  if (u->cn->cfg.ul_deliver)
+    u->cn->cfg.ul_deliver(u->cn->cfg.ctx, u->index, p);
+  else if (u->cn->cfg.pool)
+    ws_packet_free(u->cn->cfg.pool, p);
+}
+
+static void
+on_ul_drop(void *ctx, ws_packet *p, ws_rlc_drop_reason why)
+{
+  cn_ue *u = ctx;
+  if (why == WS_RLC_DROP_BUFFER)
+    u->st.ul.buffer_drops++;
+  else
+    u->st.ul.reassembly_drops++;
+  if (u->cn->cfg.pool)
+    ws_packet_free(u->cn->cfg.pool, p);
+}
+
+static ws_rlc *
+make_ul_rlc(ws_cellnet *cn, cn_ue *u)
+{
+  ws_rlc_config rc = {.pool = cn->cfg.pool,
+                      .limit_bytes = cn->cfg.rlc_limit_bytes,
+                      .header_bytes = cn->cfg.rlc_header_bytes,
+                      .full_buffer = u->ul_full_buffer,
+                      .deliver = on_ul_deliver,
+                      .drop = on_ul_drop,
+                      .ctx = u};
+  return ws_rlc_new(&rc);
+}
+
+static ws_rlc *
+make_rlc(ws_cellnet *cn, cn_ue *u)
+{
+  ws_rlc_config rc = {.pool = cn->cfg.pool,
+                      .limit_bytes = cn->cfg.rlc_limit_bytes,
+                      .header_bytes = cn->cfg.rlc_header_bytes,
+                      .full_buffer = u->full_buffer,
+                      .deliver = on_deliver,
+                      .drop = on_drop,
+                      .ctx = u};
+  return ws_rlc_new(&rc);
+}
+
+/* ---- creation ----------------------------------------------------------- */
+
+/* Creates the engine; see cell.h. */
+ws_cellnet *
+ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg)
+{
+  g_return_val_if_fail(sim && m && cfg, NULL);
+  g_return_val_if_fail(cfg->carrier.n_rb == ws_medium_n_rb(m), NULL);
+  const char *sname = cfg->scheduler ? cfg->scheduler : "pf";
+  if (!ws_scheduler_known(sname)) {
+    g_critical("ws_cellnet_new: unknown scheduler '%s'", sname);
+    return NULL;
+  }
+  ws_cellnet *cn = g_new0(ws_cellnet, 1);
+  cn->sim = sim;
+  cn->m = m;
+  cn->cfg = *cfg;
+  cn->cfg.scheduler = sname;
+  if (cn->cfg.rbg_size == 0)
+    cn->cfg.rbg_size = 1;
+  if (cn->cfg.cqi_period_ns <= 0)
+    cn->cfg.cqi_period_ns = 5 * WS_MS;
+  if (cn->cfg.cqi_delay_ns <= 0)
+    cn->cfg.cqi_delay_ns = cfg->cqi_no_delay ? 0 : 4 * WS_MS;
+  if (cn->cfg.harq_rtt_slots == 0)
+    cn->cfg.harq_rtt_slots = WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT;
+  if (cn->cfg.rlc_header_bytes == 0)
+    cn->cfg.rlc_header_bytes = WS_RLC_DEFAULT_HEADER_BYTES;
+  cn->n_cells = ws_medium_n_cells(m);
+  cn->n_ues = ws_medium_n_ues(m);
+  cn->n_rb = ws_medium_n_rb(m);
+  cn->n_sb = ws_medium_n_subbands(m);
+  cn->words = WS_MEDIUM_RB_WORDS(cn->n_rb);
+  cn->cells = g_new0(cn_cell, cn->n_cells);
+  cn->ues = g_new0(cn_ue, cn->n_ues);
+  cn->active = g_new0(uint64_t, (size_t)cn->n_cells * cn->words);
+  cn->sinr = g_new0(double, cn->n_rb);
+  cn->alloc_sinr = g_new0(double, cn->n_rb);
+  cn->ul_rb_ue = g_new0(int32_t, (size_t)cn->n_cells * cn->n_rb);
+  cn->ul_power = g_new0(double, cn->n_ues ? cn->n_ues : 1);
+  cn->ul_sinr = g_new0(double, (size_t)cn->n_cells * cn->n_rb);
+  /* Per-slot lookups precomputed once (the hot path: cells x UEs x RBs). */
+  for (unsigned q = 0; q < WS_PHY_N_CQI; q++) {
+    int mcs = ws_phy_cqi_to_mcs(q);
+    cn->cqi_bits[q] = mcs < 0 ? 0.0 : ws_phy_mcs_bits_per_rb((unsigned)mcs);
+  }
+  cn->rb_sb = g_new0(uint32_t, cn->n_rb);
+  for (uint32_t r = 0; r < cn->n_rb; r++)
+    cn->rb_sb[r] = ws_medium_subband_of_rb(m, r);
+  cn->pc = (ws_powerctl_config){.p0_dbm = cfg->pc_p0_dbm, .alpha = cfg->pc_alpha,
+                                .pmax_dbm = cfg->ue_pmax_dbm};
+  for (uint32_t i = 0; i < cn->n_ues; i++) {
+    cn_ue *u = &cn->ues[i];
+    u->cn = cn;
+    u->index = i;
+    u->cell = ws_medium_best_cell(m, i);
+    u->harq = ws_phy_harq_new(cn->n_rb);
+    u->cqi_init = g_new0(uint8_t, 1 + cn->n_sb);
+    u->cqi_now = g_new0(uint8_t, 1 + cn->n_sb);
+    u->slot_pid = -1;
+    /* Offsets spread the UEs' reports over the period (by slot). */
+    ws_time slots_per_period = cn->cfg.cqi_period_ns / cn->cfg.carrier.slot_ns;
+    if (slots_per_period < 1)
+      slots_per_period = 1;
+    ws_time off = (ws_time)(i % (uint64_t)slots_per_period) * cn->cfg.carrier.slot_ns;
+    if (off >= cn->cfg.cqi_period_ns)
+      off = 0;
+    u->cqi = ws_cqi_reports_new(cn->cfg.cqi_period_ns, cn->cfg.cqi_delay_ns, off, 1 + cn->n_sb);
+    char ent[48];
+    g_snprintf(ent, sizeof ent, "ue %u", i);
+    ws_rng_init(&u->rng, cn->cfg.seed, cn->cfg.run, ent, "harq block errors");
+    ws_rng_init(&u->ul_rng, cn->cfg.seed, cn->cfg.run, ent, "ul harq block errors");
+    u->ul_slot_pid = -1;
+    if (cn->cfg.uplink)
+      u->ul_harq = ws_phy_harq_new(cn->n_rb);
+  }
+  return cn;
+}
+
+/* Frees the engine; see cell.h. */
+void
+ws_cellnet_free(ws_cellnet *cn)
+{
+  if (!cn)
+    return;
+  if (cn->ev_pending)
+    ws_sim_cancel(cn->sim, cn->next_ev);
+  for (uint32_t i = 0; i < cn->n_ues; i++) {
+    cn_ue *u = &cn->ues[i];
+    ws_rlc_free(u->rlc); /* frees its blocks in flight too */
+    ws_rlc_free(u->ul_rlc);
+    ws_phy_harq_free(u->ul_harq);
+    ws_phy_harq_free(u->harq);
+    ws_cqi_reports_free(u->cqi);
+    g_free(u->cqi_init);
+    g_free(u->cqi_now);
+  }
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    ws_scheduler_free(cn->cells[c].sched);
+    g_free(cn->cells[c].ues);
+    g_free(cn->cells[c].sue);
+    g_free(cn->cells[c].rate_bits);
+    ws_scheduler_free(cn->cells[c].ul_sched);
+    g_free(cn->cells[c].ul_sue);
+    g_free(cn->cells[c].ul_rate);
+  }
+  g_free(cn->cells);
+  g_free(cn->ues);
+  g_free(cn->active);
+  g_free(cn->sinr);
+  g_free(cn->alloc_sinr);
+  g_free(cn->ul_rb_ue);
+  g_free(cn->ul_power);
+  g_free(cn->ul_sinr);
+  g_free(cn->rb_sb);
+  g_free(cn);
+}
+
+/* Attaches a UE; see cell.h. */
+bool
+ws_cellnet_attach(ws_cellnet *cn, uint32_t ue, int32_t cell)
+{
+  g_return_val_if_fail(cn && !cn->started && ue < cn->n_ues, false);
+  g_return_val_if_fail(cell < 0 || (uint32_t)cell < cn->n_cells, false);
+  cn->ues[ue].cell = cell < 0 ? ws_medium_best_cell(cn->m, ue) : (uint32_t)cell;
+  return true;
+}
+
+/* Full-buffer mode; see cell.h. */
+bool
+ws_cellnet_set_full_buffer(ws_cellnet *cn, uint32_t ue, bool full_buffer)
+{
+  g_return_val_if_fail(cn && !cn->started && ue < cn->n_ues, false);
+  cn_ue *u = &cn->ues[ue];
+  u->full_buffer = full_buffer;
+  if (u->rlc) {
+    ws_rlc_free(u->rlc);
+    u->rlc = NULL;
+  }
+  return true;
+}
+
+/* UL full-buffer mode; see cell.h. */
+bool
+ws_cellnet_set_ul_full_buffer(ws_cellnet *cn, uint32_t ue, bool full_buffer)
+{
+  g_return_val_if_fail(cn && cn->cfg.uplink && !cn->started && ue < cn->n_ues, false);
+  cn_ue *u = &cn->ues[ue];
+  u->ul_full_buffer = full_buffer;
+  if (u->ul_rlc) {
+    ws_rlc_free(u->ul_rlc);
+    u->ul_rlc = NULL;
+  }
+  return true;
+}
+
+/* The cell's UL CQI estimate of u from its sounding (no interference): the
+ * SNR of one RB at the power control's power per RB. Used at start and to
+ * probe again a UE whose last measured UL CQI was 0 (docs/cells.md). */
+static uint8_t
+ul_probe_cqi(ws_cellnet *cn, const cn_ue *u)
+{
+  double snr_db = ws_powerctl_per_rb_dbm(&cn->pc, 1, u->pl_db) - u->pl_db -
+                  ws_medium_ul_noise_rb_dbm(cn->m, u->cell);
+  double lin = pow(10, snr_db / 10);
+  return (uint8_t)ws_phy_cqi_from_sinr(&lin, 1);
+}
+
+/* ---- CQI measurement ---------------------------------------------------- */
+
+/* Wideband and per-subband CQI of the per-RB SINRs in cn->sinr into out. */
+static void
+measure_cqi(ws_cellnet *cn, uint8_t *out)
+{
+  out[0] = (uint8_t)ws_phy_cqi_from_sinr(cn->sinr, cn->n_rb);
+  uint32_t first = 0;
+  for (uint32_t sb = 0; sb < cn->n_sb; sb++) {
+    uint32_t end = first;
+    while (end < cn->n_rb && cn->rb_sb[end] == sb)
+      end++;
+    out[1 + sb] = end > first ? (uint8_t)ws_phy_cqi_from_sinr(cn->sinr + first, end - first) : 0;
+    first = end;
+  }
+}
+
+/* Measures and stores a CQI report of u from cn->sinr at now. */
+static void
+report_cqi(ws_cellnet *cn, cn_ue *u, ws_time now)
+{
+  measure_cqi(cn, u->cqi_now);
+  ws_cqi_reports_push(u->cqi, now, u->cqi_now);
+  u->st.cqi_reports++;
+  u->st.cqi_sum += u->cqi_now[0];
+  if (u->cqi_now[0] == 0)
+    u->st.cqi_zero_reports++;
+  u->st.sinr_db_sum += ws_medium_mean_sinr_db(cn->sinr, cn->n_rb);
+}
+
+/* ---- the slot ----------------------------------------------------------- */
+
+static void slot_event(ws_sim *sim, void *ctx);
+
+/* Starts the engine; see cell.h. */
+void
+ws_cellnet_start(ws_cellnet *cn, ws_time at_ns)
+{
+  g_return_if_fail(cn && !cn->started);
+  cn->started = true;
+  for (uint32_t i = 0; i < cn->n_ues; i++)
+    cn->cells[cn->ues[i].cell].n_ue++;
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    cn_cell *cl = &cn->cells[c];
+    uint32_t n = cl->n_ue ? cl->n_ue : 1;
+    cl->ues = g_new0(uint32_t, n);
+    cl->sue = g_new0(ws_sched_ue, n);
+    cl->rate_bits = g_new0(double, (size_t)n * cn->n_rb);
+    ws_scheduler_config sc = {.name = cn->cfg.scheduler,
+                              .n_rb = cn->n_rb,
+                              .rbg_size = cn->cfg.rbg_size,
+                              .max_ues = n,
+                              .slot_ns = cn->cfg.carrier.slot_ns,
+                              .pf_window_ns = cn->cfg.pf_window_ns};
+    cl->sched = ws_scheduler_new(&sc);
+    g_assert(cl->sched);
+    if (cn->cfg.uplink) {
+      cl->ul_sched = ws_scheduler_new(&sc);
+      cl->ul_sue = g_new0(ws_sched_ue, n);
+      cl->ul_rate = g_new0(double, (size_t)n * cn->n_rb);
+    }
+    cl->st.ues = cl->n_ue;
+    cl->n_ue = 0;
+  }
+  double cqi1_db = ws_phy_cqi_threshold_db(1);
+  for (uint32_t i = 0; i < cn->n_ues; i++) {
+    cn_ue *u = &cn->ues[i];
+    cn_cell *cl = &cn->cells[u->cell];
+    u->local = cl->n_ue;
+    cl->ues[cl->n_ue++] = i;
+    u->st.cell = u->cell;
+    if (!u->rlc)
+      u->rlc = make_rlc(cn, u);
+    if (cn->cfg.uplink) {
+      if (!u->ul_rlc)
+        u->ul_rlc = make_ul_rlc(cn, u);
+      u->pl_db = -ws_medium_gain_db(cn->m, i, u->cell);
+      u->ul_cqi = ul_probe_cqi(cn, u);
+    }
+    /* The best cell by RSRP has the best geometry SINR (the total received
+     * power is the same for every choice), so checking it suffices. */
+    uint32_t best = ws_medium_best_cell(cn->m, i);
+    if (ws_medium_wideband_sinr_db(cn->m, i, best) < cqi1_db) {
+      u->st.out_of_coverage = true;
+      cn->cells[u->cell].st.out_of_coverage++;
+    }
+    /* Initial CQI: every cell transmitting on every RB (a pessimistic
+     * start, as an idle-mode measurement would be). */
+    ws_medium_dl_sinr(cn->m, i, u->cell, at_ns, NULL, cn->sinr, NULL);
+    measure_cqi(cn, u->cqi_init);
+  }
+  cn->next_ev = ws_sim_schedule_at(cn->sim, at_ns, slot_event, cn);
+  cn->ev_pending = true;
+}
+
+/* Stops the slots; see cell.h. */
+void
+ws_cellnet_stop(ws_cellnet *cn)
+{
+  g_return_if_fail(cn);
+  if (cn->ev_pending)
+    ws_sim_cancel(cn->sim, cn->next_ev);
+  cn->ev_pending = false;
+}
+
+/* Phase 1 for one cell: CQI in force, rate matrix, scheduling, transport
+ * blocks, RB activity. */
+static void
+schedule_cell(ws_cellnet *cn, uint32_t c, ws_time now)
+{
+  cn_cell *cl = &cn->cells[c];
+  uint64_t *act = cn->active + (size_t)c * cn->words;
+  memset(act, 0, cn->words * sizeof *act);
+  cl->res = NULL;
+  cl->st.slots++;
+  cl->st.rbs_available += cn->n_rb;
+  if (cl->n_ue == 0)
+    return;
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    u->slot_pid = -1;
+    const uint8_t *cqi = ws_cqi_reports_in_force(u->cqi, now, NULL);
+    if (!cqi)
+      cqi = u->cqi_init;
+    u->slot_cqi = cqi;
+    double *rate = cl->rate_bits + (size_t)k * cn->n_rb;
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      rate[r] = cn->cqi_bits[cqi[1 + cn->rb_sb[r]]];
+    ws_sched_ue *s = &cl->sue[k];
+    s->retx_rbs = 0;
+    s->retx_bits = 0;
+    int pid = ws_phy_harq_next_retx(u->harq);
+    if (pid >= 0 && u->retx_ready_slot[pid] <= cn->slot) {
+      const ws_phy_harq_process *p = ws_phy_harq_process_get(u->harq, (unsigned)pid);
+      s->retx_rbs = p->n_rb;
+      s->retx_bits = p->tbs_bits;
+    }
+    /* New data needs an idle HARQ process. */
+    s->buffer_bytes = ws_phy_harq_idle(u->harq) >= 0 ? ws_rlc_demand_bytes(u->rlc) : 0;
+  }
+  ws_sched_input in = {.n_ue = cl->n_ue, .ue = cl->sue, .rate_bits = cl->rate_bits};
+  const ws_sched_result *res = ws_scheduler_run(cl->sched, &in);
+  cl->res = res;
+  cl->st.rbs_used += res->used_rbs;
+  for (uint32_t r = 0; r < cn->n_rb; r++)
+    if (res->rb_ue[r] != WS_SCHED_NONE)
+      act[r / 64] |= UINT64_C(1) << (r % 64);
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    uint32_t n = res->ue_rbs[k];
+    if (n == 0)
+      continue;
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    u->st.rbs += n;
+    if (res->ue_retx[k]) {
+      int pid = ws_phy_harq_next_retx(u->harq);
+      g_assert(pid >= 0);
+      ws_phy_harq_retransmit(u->harq, (unsigned)pid);
+      u->slot_pid = pid;
+      u->slot_retx = true;
+      u->st.retx++;
+      cl->st.retx++;
+      continue;
+    }
+    /* New block: the MCS of the lowest reported subband CQI among its RBs
+     * (conservative; docs/cells.md), TBS for its RBs at that MCS. */
+    unsigned min_cqi = WS_PHY_N_CQI;
+    for (uint32_t r = 0; r < cn->n_rb; r++) {
+      unsigned q = u->slot_cqi[1 + cn->rb_sb[r]];
+      if (res->rb_ue[r] == (int32_t)k && q < min_cqi)
+        min_cqi = q;
+    }
+    int mcs = ws_phy_cqi_to_mcs(min_cqi);
+    int pid = ws_phy_harq_idle(u->harq);
+    if (mcs < 0 || pid < 0)
+      continue; /* cannot happen: rate > 0 and an idle process were required */
+    uint32_t tbs = ws_phy_tbs((unsigned)mcs, n);
+    ws_phy_harq_start(u->harq, (unsigned)pid, (unsigned)mcs, n, tbs);
+    u->tb[pid] = ws_rlc_pull(u->rlc, tbs);
+    u->slot_pid = pid;
+    u->slot_retx = false;
+    u->st.first_tx++;
+    cl->st.first_tx++;
+  }
+}
+
+/* Phase 2 for one cell: SINRs of this slot, block errors, HARQ and RLC
+ * feedback, CQI reports due now. */
+static void
+receive_cell(ws_cellnet *cn, uint32_t c, ws_time now)
+{
+  cn_cell *cl = &cn->cells[c];
+  const ws_sched_result *res = cl->res;
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    bool due = ws_cqi_reports_due(u->cqi, now);
+    if (u->slot_pid < 0 && !due)
+      continue;
+    ws_medium_dl_sinr(cn->m, u->index, c, now, cn->active, cn->sinr, NULL);
+    if (u->slot_pid >= 0) {
+      unsigned pid = (unsigned)u->slot_pid;
+      uint32_t n = 0;
+      for (uint32_t r = 0; r < cn->n_rb; r++)
+        if (res->rb_ue[r] == (int32_t)k)
+          cn->alloc_sinr[n++] = cn->sinr[r];
+      g_assert(n == ws_phy_harq_process_get(u->harq, pid)->n_rb);
+      double uni = ws_rng_uniform(&u->rng);
+      ws_phy_harq_outcome o = ws_phy_harq_receive(u->harq, pid, cn->alloc_sinr, n, uni, NULL);
+      if (!u->slot_retx && o != WS_PHY_HARQ_ACK) {
+        u->st.first_tx_errors++;
+        cl->st.first_tx_errors++;
+      }
+      ws_rlc_tb *tb = u->tb[pid];
+      if (o == WS_PHY_HARQ_ACK) {
+        uint32_t bits = ws_phy_harq_process_get(u->harq, pid)->tbs_bits;
+        u->st.decoded_tbs++;
+        u->st.decoded_bits += bits;
+        cl->st.decoded_bits += bits;
+        u->st.data_bits += (uint64_t)ws_rlc_tb_data_bytes(tb) * 8;
+        u->tb[pid] = NULL;
+        ws_rlc_tb_received(u->rlc, tb);
+      } else if (o == WS_PHY_HARQ_DROP) {
+        u->st.harq_drops++;
+        cl->st.harq_drops++;
+        u->tb[pid] = NULL;
+        ws_rlc_tb_lost(u->rlc, tb);
+      } else {
+        u->retx_ready_slot[pid] = cn->slot + cn->cfg.harq_rtt_slots;
+      }
+    }
+    if (due)
+      report_cqi(cn, u, now);
+  }
+}
+
+/* Uplink phase 1 for one cell: buffer status (taken as known to the cell
+ * at once), the UL CQI estimate, scheduling, blocks, powers, grants. */
+static void
+schedule_cell_ul(ws_cellnet *cn, uint32_t c)
+{
+  cn_cell *cl = &cn->cells[c];
+  int32_t *grant = cn->ul_rb_ue + (size_t)c * cn->n_rb;
+  for (uint32_t r = 0; r < cn->n_rb; r++)
+    grant[r] = -1;
+  cl->ul_res = NULL;
+  if (cl->n_ue == 0)
+    return;
+  uint64_t probe_slots = (uint64_t)(cn->cfg.cqi_period_ns / cn->cfg.carrier.slot_ns);
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    u->ul_slot_pid = -1;
+    if (u->ul_cqi == 0 && cn->slot >= u->ul_cqi_slot + probe_slots) {
+      u->ul_cqi = ul_probe_cqi(cn, u);
+      u->ul_cqi_slot = cn->slot;
+    }
+    double bits = cn->cqi_bits[u->ul_cqi];
+    double *rate = cl->ul_rate + (size_t)k * cn->n_rb;
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      rate[r] = bits;
+    ws_sched_ue *s = &cl->ul_sue[k];
+    s->retx_rbs = 0;
+    s->retx_bits = 0;
+    int pid = ws_phy_harq_next_retx(u->ul_harq);
+    if (pid >= 0 && u->ul_retx_ready_slot[pid] <= cn->slot) {
+      const ws_phy_harq_process *p = ws_phy_harq_process_get(u->ul_harq, (unsigned)pid);
+      s->retx_rbs = p->n_rb;
+      s->retx_bits = p->tbs_bits;
+    }
+    s->buffer_bytes = ws_phy_harq_idle(u->ul_harq) >= 0 ? ws_rlc_demand_bytes(u->ul_rlc) : 0;
+  }
+  ws_sched_input in = {.n_ue = cl->n_ue, .ue = cl->ul_sue, .rate_bits = cl->ul_rate};
+  const ws_sched_result *res = ws_scheduler_run(cl->ul_sched, &in);
+  cl->ul_res = res;
+  cl->st.ul_rbs_used += res->used_rbs;
+  for (uint32_t r = 0; r < cn->n_rb; r++)
+    if (res->rb_ue[r] != WS_SCHED_NONE)
+      grant[r] = (int32_t)cl->ues[res->rb_ue[r]];
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    uint32_t n = res->ue_rbs[k];
+    if (n == 0)
+      continue;
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    u->st.ul.rbs += n;
+    int pid;
+    if (res->ue_retx[k]) {
+      pid = ws_phy_harq_next_retx(u->ul_harq);
+      g_assert(pid >= 0);
+      ws_phy_harq_retransmit(u->ul_harq, (unsigned)pid);
+      u->ul_slot_retx = true;
+      u->st.ul.retx++;
+    } else {
+      int mcs = ws_phy_cqi_to_mcs(u->ul_cqi);
+      pid = ws_phy_harq_idle(u->ul_harq);
+      g_assert(mcs >= 0 && pid >= 0);
+      uint32_t tbs = ws_phy_tbs((unsigned)mcs, n);
+      ws_phy_harq_start(u->ul_harq, (unsigned)pid, (unsigned)mcs, n, tbs);
+      u->ul_tb[pid] = ws_rlc_pull(u->ul_rlc, tbs);
+      u->ul_slot_retx = false;
+      u->st.ul.first_tx++;
+    }
+    u->ul_slot_pid = pid;
+    cn->ul_power[u->index] = ws_powerctl_pusch_dbm(&cn->pc, n, u->pl_db);
+  }
+}
+
+/* Uplink phase 2 for one cell (after ws_medium_ul_sinr): block errors,
+ * HARQ and RLC feedback, the UL CQI estimate from this transmission. */
+static void
+receive_cell_ul(ws_cellnet *cn, uint32_t c)
+{
+  cn_cell *cl = &cn->cells[c];
+  const ws_sched_result *res = cl->ul_res;
+  const double *sinr = cn->ul_sinr + (size_t)c * cn->n_rb;
+  for (uint32_t k = 0; k < cl->n_ue; k++) {
+    cn_ue *u = &cn->ues[cl->ues[k]];
+    if (u->ul_slot_pid < 0)
+      continue;
+    unsigned pid = (unsigned)u->ul_slot_pid;
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      if (res->rb_ue[r] == (int32_t)k)
+        cn->alloc_sinr[n++] = sinr[r];
+    g_assert(n == ws_phy_harq_process_get(u->ul_harq, pid)->n_rb);
+    u->st.ul.sinr_n++;
+    u->st.ul.sinr_db_sum += ws_medium_mean_sinr_db(cn->alloc_sinr, n);
+    u->ul_cqi = (uint8_t)ws_phy_cqi_from_sinr(cn->alloc_sinr, n);
+    u->ul_cqi_slot = cn->slot;
+    double uni = ws_rng_uniform(&u->ul_rng);
+    ws_phy_harq_outcome o = ws_phy_harq_receive(u->ul_harq, pid, cn->alloc_sinr, n, uni, NULL);
+    if (!u->ul_slot_retx && o != WS_PHY_HARQ_ACK)
+      u->st.ul.first_tx_errors++;
+    ws_rlc_tb *tb = u->ul_tb[pid];
+    if (o == WS_PHY_HARQ_ACK) {
+      uint32_t bits = ws_phy_harq_process_get(u->ul_harq, pid)->tbs_bits;
+      u->st.ul.decoded_tbs++;
+      u->st.ul.decoded_bits += bits;
+      cl->st.ul_decoded_bits += bits;
+      u->st.ul.data_bits += (uint64_t)ws_rlc_tb_data_bytes(tb) * 8;
+      u->ul_tb[pid] = NULL;
+      ws_rlc_tb_received(u->ul_rlc, tb);
+    } else if (o == WS_PHY_HARQ_DROP) {
+      u->st.ul.harq_drops++;
+      u->ul_tb[pid] = NULL;
+      ws_rlc_tb_lost(u->ul_rlc, tb);
+    } else {
+      u->ul_retx_ready_slot[pid] = cn->slot + cn->cfg.harq_rtt_slots;
+    }
+  }
+}
+
+static void
+slot_event(ws_sim *sim, void *ctx)
+{
+  ws_cellnet *cn = ctx;
+  ws_time now = ws_sim_now(sim);
+  cn->ev_pending = false;
+  for (uint32_t c = 0; c < cn->n_cells; c++)
+    schedule_cell(cn, c, now);
+  for (uint32_t c = 0; c < cn->n_cells; c++)
+    receive_cell(cn, c, now);
+  if (cn->cfg.uplink) {
+    for (uint32_t c = 0; c < cn->n_cells; c++)
+      schedule_cell_ul(cn, c);
+    ws_medium_ul_sinr(cn->m, now, cn->ul_rb_ue, cn->ul_power, cn->ul_sinr);
+    for (uint32_t c = 0; c < cn->n_cells; c++)
+      receive_cell_ul(cn, c);
+  }
+  cn->slot++;
+  cn->next_ev = ws_sim_schedule(sim, cn->cfg.carrier.slot_ns, slot_event, cn);
+  cn->ev_pending = true;
+}
+
+/* ---- packets and counters ----------------------------------------------- */
+
+/* Enqueues a DL packet; see cell.h. */
+bool
+ws_cellnet_dl_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues && p, false);
+  cn_ue *u = &cn->ues[ue];
+  if (!u->rlc)
+    u->rlc = make_rlc(cn, u);
+  g_return_val_if_fail(!u->full_buffer, false);
+  u->st.enqueued_packets++;
+  return ws_rlc_enqueue(u->rlc, p);
+}
+
+/* Enqueues an UL packet; see cell.h. */
+bool
+ws_cellnet_ul_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p)
+{
+  g_return_val_if_fail(cn && cn->cfg.uplink && ue < cn->n_ues && p, false);
+  cn_ue *u = &cn->ues[ue];
+  if (!u->ul_rlc)
+    u->ul_rlc = make_ul_rlc(cn, u);
+  g_return_val_if_fail(!u->ul_full_buffer, false);
+  u->st.ul.enqueued_packets++;
+  return ws_rlc_enqueue(u->ul_rlc, p);
+}
+
+/* Counters; see cell.h. */
+const ws_cellnet_ue_stats *
+ws_cellnet_ue_get_stats(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, NULL);
+  return &cn->ues[ue].st;
+}
+
+const ws_cellnet_cell_stats *
+ws_cellnet_cell_get_stats(const ws_cellnet *cn, uint32_t cell)
+{
+  g_return_val_if_fail(cn && cell < cn->n_cells, NULL);
+  return &cn->cells[cell].st;
+}
+
+/* Packets waiting or in flight; see cell.h. */
+uint64_t
+ws_cellnet_ue_pending_packets(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, 0);
+  const ws_rlc *r = cn->ues[ue].rlc;
+  if (!r || cn->ues[ue].full_buffer)
+    return 0;
+  /* Accepted and neither delivered nor dropped (a packet partly sent is
+   * both waiting and in flight, so the RLC's two counts overlap). */
+  const ws_rlc_stats *s = ws_rlc_get_stats(r);
+  uint64_t pend = s->enqueued_packets - s->delivered_packets - s->reassembly_drops;
+  return pend;
+}
+
+static double
+elapsed_s(const ws_cellnet *cn, uint32_t cell)
+{
+  return (double)cn->cells[cell].st.slots * (double)cn->cfg.carrier.slot_ns * 1e-9;
+}
+
+/* Derived figures; see cell.h. */
+double
+ws_cellnet_ue_mean_sinr_db(const ws_cellnet *cn, uint32_t ue)
+{
+  const ws_cellnet_ue_stats *s = &cn->ues[ue].st;
+  return s->cqi_reports ? s->sinr_db_sum / (double)s->cqi_reports : NAN;
+}
+
+double
+ws_cellnet_ue_mean_cqi(const ws_cellnet *cn, uint32_t ue)
+{
+  const ws_cellnet_ue_stats *s = &cn->ues[ue].st;
+  return s->cqi_reports ? (double)s->cqi_sum / (double)s->cqi_reports : NAN;
+}
+
+double
+ws_cellnet_ue_dl_throughput_bps(const ws_cellnet *cn, uint32_t ue)
+{
+  double t = elapsed_s(cn, cn->ues[ue].cell);
+  return t > 0 ? (double)cn->ues[ue].st.data_bits / t : NAN;
+}
+
+double
+ws_cellnet_ue_bler(const ws_cellnet *cn, uint32_t ue)
+{
+  const ws_cellnet_ue_stats *s = &cn->ues[ue].st;
+  return s->first_tx ? (double)s->first_tx_errors / (double)s->first_tx : NAN;
+}
+
+double
+ws_cellnet_ue_ul_throughput_bps(const ws_cellnet *cn, uint32_t ue)
+{
+  double t = elapsed_s(cn, cn->ues[ue].cell);
+  return t > 0 ? (double)cn->ues[ue].st.ul.data_bits / t : NAN;
+}
+
+double
+ws_cellnet_ue_ul_bler(const ws_cellnet *cn, uint32_t ue)
+{
+  const ws_cellnet_ul_stats *s = &cn->ues[ue].st.ul;
+  return s->first_tx ? (double)s->first_tx_errors / (double)s->first_tx : NAN;
+}
+
+double
+ws_cellnet_cell_rb_utilisation(const ws_cellnet *cn, uint32_t cell)
+{
+  const ws_cellnet_cell_stats *s = &cn->cells[cell].st;
+  return s->rbs_available ? (double)s->rbs_used / (double)s->rbs_available : NAN;
+}
+
+double
+ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell)
+{
+  double t = elapsed_s(cn, cell);
+  return t > 0 ? (double)cn->cells[cell].st.decoded_bits / t : NAN;
+}
+
+double
+ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell)
+{
+  return ws_cellnet_cell_throughput_bps(cn, cell) / cn->cfg.carrier.bandwidth_hz;
+}
