@@ -255,19 +255,24 @@ static void text_el(GString *out, double x, double y, const char *cls, const cha
   g_string_append(out, "</text>");
 }
 
+/* <line class="cls" x1 x2 y1 y2/> with coordinates at 0.1 px. */
+static void line_el(GString *out, const char *cls, double x1, double y1, double x2, double y2) {
+  g_string_append_printf(out, "<line class=\"%s\" x1=\"", cls);
+  rp_num(out, "%.1f", x1);
+  g_string_append(out, "\" x2=\"");
+  rp_num(out, "%.1f", x2);
+  g_string_append(out, "\" y1=\"");
+  rp_num(out, "%.1f", y1);
+  g_string_append(out, "\" y2=\"");
+  rp_num(out, "%.1f", y2);
+  g_string_append(out, "\"/>");
+}
+
 static void draw_axes(GString *out, const rp_chart *c, const axis *ax, const axis *ay) {
   /* Grid and y ticks. */
   for (double v = ay->lo; v <= ay->hi + ay->step * 1e-6; v += ay->step) {
     double y = py(ay, v);
-    g_string_append(out, "<line class=\"grid\" x1=\"");
-    rp_num(out, "%.1f", PLOT_L);
-    g_string_append(out, "\" x2=\"");
-    rp_num(out, "%.1f", PLOT_R);
-    g_string_append(out, "\" y1=\"");
-    rp_num(out, "%.1f", y);
-    g_string_append(out, "\" y2=\"");
-    rp_num(out, "%.1f", y);
-    g_string_append(out, "\"/>");
+    line_el(out, "grid", PLOT_L, y, PLOT_R, y);
     GString *lab = g_string_new(NULL);
     tick_label(lab, ay, v);
     text_el(out, PLOT_L - 7, y + 4, "tick", "end", lab->str);
@@ -277,29 +282,13 @@ static void draw_axes(GString *out, const rp_chart *c, const axis *ax, const axi
   if (c->x_categories) {
     for (unsigned i = 0; c->x_categories[i]; i++) {
       double x = px(ax, i);
-      g_string_append(out, "<line class=\"axis\" x1=\"");
-      rp_num(out, "%.1f", x);
-      g_string_append(out, "\" x2=\"");
-      rp_num(out, "%.1f", x);
-      g_string_append(out, "\" y1=\"");
-      rp_num(out, "%.1f", PLOT_B);
-      g_string_append(out, "\" y2=\"");
-      rp_num(out, "%.1f", PLOT_B + 5);
-      g_string_append(out, "\"/>");
+      line_el(out, "axis", x, PLOT_B, x, PLOT_B + 5);
       text_el(out, x, PLOT_B + 19, "tick", "middle", c->x_categories[i]);
     }
   } else {
     for (double v = ax->lo; v <= ax->hi + ax->step * 1e-6; v += ax->step) {
       double x = px(ax, v);
-      g_string_append(out, "<line class=\"axis\" x1=\"");
-      rp_num(out, "%.1f", x);
-      g_string_append(out, "\" x2=\"");
-      rp_num(out, "%.1f", x);
-      g_string_append(out, "\" y1=\"");
-      rp_num(out, "%.1f", PLOT_B);
-      g_string_append(out, "\" y2=\"");
-      rp_num(out, "%.1f", PLOT_B + 5);
-      g_string_append(out, "\"/>");
+      line_el(out, "axis", x, PLOT_B, x, PLOT_B + 5);
       GString *lab = g_string_new(NULL);
       tick_label(lab, ax, v);
       text_el(out, x, PLOT_B + 19, "tick", "middle", lab->str);
