@@ -53,7 +53,7 @@ VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/valid
 
 UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell
 VALIDATION_TESTS := suite
-BENCHES := hold tcp-bulk fading medium
+BENCHES := hold tcp-bulk fading medium cell
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_OBJ := $(call obj,$(LIB_SRC))
@@ -126,6 +126,7 @@ bench: deps
 	$(BUILD)/bench-tcp-bulk 20
 	$(BUILD)/bench-fading 210 21 50 200
 	$(BUILD)/bench-fading 210 21 9 1000
+	$(BUILD)/bench-cell 10
 	@$(MAKE) --no-print-directory all
 	WISIM=$(BUILD)/wisim tests/bench/sweep.sh
 
