@@ -60,6 +60,12 @@ typedef struct {
 int ws_cli_run_jobs(ws_cli_job *jobs, unsigned n, unsigned n_threads, gboolean quiet,
                     gboolean alone);
 
+/* Replications run before sequential stopping first looks at the interval:
+ * a standard deviation estimated from two or three runs that happen to
+ * agree would stop a study on noise (Law, "Simulation Modeling and
+ * Analysis", sequential procedure: a pilot of n0 >= 5 runs). */
+#define WS_CLI_PRECISION_PILOT_RUNS 5u
+
 /* Parses --precision: "5%" or "0.05" (0 < value < 1). False with a message. */
 gboolean ws_cli_parse_precision(const char *text, double *out);
 

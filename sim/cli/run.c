@@ -93,7 +93,7 @@ static const char run_description[] =
     "and n (the runs where the value is defined: empty fields do not count).\n"
     "\n"
     "Sequential stopping. --precision 5% --metric FILE:ENTITY:COLUMN adds\n"
-    "replications (first max(R, J, 2), then J at a time) until the ci95 of that\n"
+    "replications (first max(R, J, 5), then J at a time) until the ci95 of that\n"
     "metric is within 5% of its mean, or --max-runs N (default 100) runs; it\n"
     "says how many it took and records it in DIR/study.json. The entity of\n"
     "links.csv is \"LINK FROM->TO\", for example\n"
@@ -899,7 +899,7 @@ static int run_replications(const ws_scenario *sc, const run_options *o, uint64_
   unsigned max_runs = o->max_runs > 0 ? (unsigned)o->max_runs : 100;
   unsigned target = runs;
   if (o->metric) {
-    target = MAX(MAX(runs, jobs), 2u);
+    target = MAX(MAX(runs, jobs), WS_CLI_PRECISION_PILOT_RUNS);
     if (target > max_runs) target = max_runs;
   }
   unsigned done = 0;

@@ -81,8 +81,9 @@ static const char sweep_description[] =
     "(95% half-width, Student t), n. DIR/sweep.json describes the points.\n"
     "\n"
     "--precision 5% --metric FILE:ENTITY:COLUMN adds replications to every\n"
-    "point (J at a time, same count everywhere so runs stay paired) until the\n"
-    "ci95 of the metric is within 5% of its mean at every point, or --max-runs.\n"
+    "point (first max(R, J, 5), then J at a time, the same count everywhere so\n"
+    "runs stay paired) until the ci95 of the metric is within 5% of its mean at\n"
+    "every point, or --max-runs.\n"
     "\n"
     "Scale-out: --plan DIR writes DIR/tasks/0, 1, ... (one per point and run,\n"
     "each self-contained) and runs nothing; `wisim run --task DIR/tasks/N` runs\n"
@@ -657,7 +658,7 @@ int ws_cli_sweep(int argc, char **argv) {
     unsigned jobs = o.jobs > 0 ? (unsigned)o.jobs : g_get_num_processors();
     unsigned max_runs = o.max_runs > 0 ? (unsigned)o.max_runs : 100;
     unsigned target = p.runs, done = 0;
-    if (o.metric) target = MIN(MAX(MAX(p.runs, jobs), 2u), max_runs);
+    if (o.metric) target = MIN(MAX(MAX(p.runs, jobs), WS_CLI_PRECISION_PILOT_RUNS), max_runs);
     double achieved = INFINITY;
     gboolean reached = FALSE;
     ws_cli_catch_signals();
