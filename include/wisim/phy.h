@@ -126,6 +126,10 @@ double ws_phy_mcs_threshold_db(unsigned mcs);
 /* SINR (dB) at which a CQI (1..15) is reported (its 10% BLER point, same
  * formula with the CQI's efficiency); +infinity for other values. */
 double ws_phy_cqi_threshold_db(unsigned cqi);
+/* The same two thresholds as linear SINRs, (2^eff - 1) 10^(gap / 10)
+ * (+infinity for an invalid MCS or a CQI outside 1..15). */
+double ws_phy_mcs_threshold_lin(unsigned mcs);
+double ws_phy_cqi_threshold_lin(unsigned cqi);
 
 /* The CQI (0..15) a UE reports for the per-RB linear SINRs of the RBs it
  * measures over: the highest CQI whose EESM effective SINR (with the beta

@@ -117,6 +117,19 @@ bool ws_scheduler_rbg_free(const ws_scheduler *s, uint32_t g);
 bool ws_scheduler_wants(const ws_scheduler *s, uint32_t k);
 /* Bits UE k would carry on group g (sum over its RBs). */
 double ws_scheduler_rbg_bits(const ws_scheduler *s, const ws_sched_input *in, uint32_t k, uint32_t g);
+/* Bits of RBs [first, first + count) of one UE's rate row
+ * (in->rate_bits + k * n_rb), summed in RB order: what
+ * ws_scheduler_rbg_bits returns, inline for policies that walk rows. */
+static inline double ws_sched_row_bits(const double *row, uint32_t first, uint32_t count) {
+  double bits = 0.0;
+  for (uint32_t b = first; b < first + count; b++) bits += row[b];
+  return bits;
+}
+/* Two scratch arrays of max_ues entries for a policy's allocate (e.g. the
+ * UEs it still considers and a value per UE computed once per slot); owned
+ * by s, contents undefined on entry. */
+uint32_t *ws_scheduler_ue_scratch(ws_scheduler *s);
+double *ws_scheduler_value_scratch(ws_scheduler *s);
 /* Gives free group g to UE k for new data. */
 void ws_scheduler_grant(ws_scheduler *s, const ws_sched_input *in, uint32_t k, uint32_t g);
 /* The policy's private state (ops->state_bytes, zeroed at creation). */

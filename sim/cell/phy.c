@@ -157,19 +157,6 @@ static double row_efficiency(const ws_phy_row *r) {
   return r->qm * (double)r->code_rate_x1024 / 1024.0;
 }
 
-int ws_phy_cqi_to_mcs(unsigned cqi) {
-  g_return_val_if_fail(cqi < WS_PHY_N_CQI, -1);
-  if (cqi == 0)
-    return -1;
-  /* Compared in exact integers (qm * R x1024): no rounding ties. */
-  unsigned cqi_eff = cqi_table[cqi].qm * cqi_table[cqi].code_rate_x1024;
-  int best = 0; /* CQI 1 is below MCS 0: use MCS 0 */
-  for (unsigned m = 0; m < WS_PHY_N_MCS; m++)
-    if (mcs_table[m].qm * mcs_table[m].code_rate_x1024 <= cqi_eff)
-      best = (int)m;
-  return best;
-}
-
 double ws_phy_mcs_efficiency(unsigned mcs) {
   g_return_val_if_fail(mcs < WS_PHY_N_MCS, 0.0);
   return row_efficiency(&mcs_table[mcs]);
@@ -307,38 +294,122 @@ double ws_phy_eesm_beta(unsigned mcs) {
   return eesm_beta[mcs];
 }
 
-/* 10 log10((2^eff - 1) Gamma), Gamma = WS_PHY_GAP_DB: the Shannon SNR of
- * the efficiency plus the code's gap (docs/link-abstraction.md). */
-static double threshold_db(double eff) {
-  return 10.0 * log10(exp2(eff) - 1.0) + WS_PHY_GAP_DB;
-}
+/* The 10% BLER thresholds 10 log10((2^eff - 1) Gamma), Gamma =
+ * WS_PHY_GAP_DB = 2 dB: the Shannon SNR of the efficiency eff = Qm R / 1024
+ * plus the code's gap (docs/link-abstraction.md), in dB and linear
+ * ((2^eff - 1) 10^(gap / 10)). Constant tables rather than the formula per
+ * call: CQI measurement is the hot path of a cell simulation. Generated
+ * offline by python3 (repr: the shortest literal that reads back as the same
+ * double; glibc's log10/exp2 give the same doubles):
+ *   db = 10 * math.log10(math.exp2(qm * r / 1024) - 1) + 2
+ *   lin = (math.exp2(qm * r / 1024) - 1) * 10 ** (2 / 10)
+ * over the rows of mcs_table and cqi_table; test-phy
+ * (/phy/threshold-tables) checks every literal against the formula. */
+static const double mcs_threshold_db[WS_PHY_N_MCS] = {
+  -5.535088257848301,  -4.255736503115488, -3.2491541953158922, -1.9289571166682,
+  -0.8620795692159846, 0.2636457592532164, 1.224621311981277,   2.163094657401501,
+  3.0007811036015646,  3.7821835130025407, 3.791959128454027,   4.511145012482189,
+  5.4995133079834275,  6.422740745647512,  7.402834904919768,   8.335640476802958,
+  8.93672497245387,    8.922581448241635,  9.510258741147158,   10.551626757725932,
+  11.543554042924576,  12.494035355911127, 13.446613665764012,  14.441318192180582,
+  15.423835127842763,  16.34189073414716,  17.27124844650312,   17.941836637964474,
+  18.62788173330556,
+};
+static const double mcs_threshold_lin[WS_PHY_N_MCS] = {
+  0.2795703912371506, 0.3753412964042952, 0.47324341590565566, 0.6413635705001454,
+  0.8199588224532594, 1.0625871898753416, 1.3257515123077346,  1.6455438727174825,
+  1.9956212066441887, 2.3890121104858544, 2.394395639049111,   2.825624849509647,
+  3.5477362930672673, 4.388075330743032,  5.498997098017606,   6.816540944114455,
+  7.828390788540959,  7.802937796604788,  8.93358706092914,    11.354360417662877,
+  14.267747151083473, 17.758387795909147, 22.113697608234926,  27.80557108192526,
+  34.86450574136121,  43.0714084340997,   53.34882328716279,   62.25635125612525,
+  72.91018048879775,
+};
+/* Index 0 (out of range) is never reached: +infinity. */
+static const double cqi_threshold_db[WS_PHY_N_CQI] = {
+  INFINITY,           -7.53218119035467,  -5.535088257848301, -3.2491541953158922,
+  -0.8620795692159846, 1.224621311981277, 3.0007811036015646, 4.511145012482189,
+  6.422740745647512,  8.335640476802958,  9.510258741147158,  11.543554042924576,
+  13.446613665764012, 15.423835127842763, 17.27124844650312,  18.62788173330556,
+};
+static const double cqi_threshold_lin[WS_PHY_N_CQI] = {
+  INFINITY,           0.1765151072717464, 0.2795703912371506, 0.47324341590565566,
+  0.8199588224532594, 1.3257515123077346, 1.9956212066441887, 2.825624849509647,
+  4.388075330743032,  6.816540944114455,  8.93358706092914,   14.267747151083473,
+  22.113697608234926, 34.86450574136121,  53.34882328716279,  72.91018048879775,
+};
 
 double ws_phy_mcs_threshold_db(unsigned mcs) {
   g_return_val_if_fail(mcs < WS_PHY_N_MCS, INFINITY);
-  return threshold_db(row_efficiency(&mcs_table[mcs]));
+  return mcs_threshold_db[mcs];
 }
 
 double ws_phy_cqi_threshold_db(unsigned cqi) {
   if (cqi < 1 || cqi >= WS_PHY_N_CQI)
     return INFINITY;
-  return threshold_db(row_efficiency(&cqi_table[cqi]));
+  return cqi_threshold_db[cqi];
+}
+
+double ws_phy_mcs_threshold_lin(unsigned mcs) {
+  g_return_val_if_fail(mcs < WS_PHY_N_MCS, INFINITY);
+  return mcs_threshold_lin[mcs];
+}
+
+double ws_phy_cqi_threshold_lin(unsigned cqi) {
+  if (cqi < 1 || cqi >= WS_PHY_N_CQI)
+    return INFINITY;
+  return cqi_threshold_lin[cqi];
 }
 
 static double lin_to_db(double x) {
   return 10.0 * log10(x);
 }
 
-/* Bounds every EESM of these SINRs obeys, in dB: min <= EESM <= mean
- * (the mean up to rounding: BOUND_SLACK_DB, as skipping is only a shortcut). */
-#define BOUND_SLACK_DB 1e-6
-static void eesm_bounds_db(const double *sinr_lin, unsigned n, double *lo_db, double *hi_db) {
-  double lo = sinr_lin[0], mean = 0.0;
+/* The decisions below are "10 log10(x) >= th_db" exactly as written (the
+ * dB threshold is the reference). Comparing x with the linear threshold
+ * decides the same whenever x is off it by more than THRESHOLD_MARGIN
+ * (relative): 1e-9 is 4e-9 dB, millions of times the rounding of log10 and
+ * of the literals; only the rare x within the margin pays for the log10. */
+#define THRESHOLD_MARGIN 1e-9
+static bool reaches(double x, double th_lin, double th_db) {
+  if (x >= th_lin * (1.0 + THRESHOLD_MARGIN))
+    return true;
+  if (x <= th_lin * (1.0 - THRESHOLD_MARGIN))
+    return false;
+  return lin_to_db(x) >= th_db;
+}
+
+/* Bounds every EESM of these SINRs obeys: min <= EESM <= mean, with the
+ * mean up to rounding: a threshold above mean * (1 + BOUND_SLACK) cannot be
+ * reached (BOUND_SLACK = 2.3e-7, i.e. 1e-6 dB: skipping is only a shortcut,
+ * so it must never be taken where EESM's rounding could decide otherwise).
+ * A threshold the minimum reaches is reached (EESM >= min holds exactly in
+ * floating point: each term of its sum is <= 1). */
+#define BOUND_SLACK 2.3e-7
+static void eesm_bounds(const double *sinr_lin, unsigned n, double *lo, double *mean) {
+  double m = sinr_lin[0], sum = 0.0;
   for (unsigned i = 0; i < n; i++) {
-    lo = MIN(lo, sinr_lin[i]);
-    mean += sinr_lin[i];
+    m = MIN(m, sinr_lin[i]);
+    sum += sinr_lin[i];
   }
-  *lo_db = lin_to_db(lo);
-  *hi_db = lin_to_db(mean / n);
+  *lo = m;
+  *mean = sum / n;
+}
+
+/* True when a threshold th_lin cannot be reached by an EESM of SINRs whose
+ * mean is `mean` (false for a NaN or negative mean: no shortcut). */
+static bool above_mean(double th_lin, double mean) {
+  return mean >= 0.0 && th_lin > mean * (1.0 + BOUND_SLACK);
+}
+
+/* The MCS that carries each CQI (ws_phy_cqi_to_mcs's rule, as a table:
+ * test-phy /phy/cqi-mcs checks it against the rule); -1 for CQI 0. */
+static const int8_t cqi_mcs[WS_PHY_N_CQI] = {-1, 0,  0,  2,  4,  6,  8,  11,
+                                             13, 15, 18, 20, 22, 24, 26, 28};
+
+int ws_phy_cqi_to_mcs(unsigned cqi) {
+  g_return_val_if_fail(cqi < WS_PHY_N_CQI, -1);
+  return cqi_mcs[cqi];
 }
 
 unsigned ws_phy_cqi_from_sinr(const double *sinr_lin, unsigned n) {
@@ -349,16 +420,16 @@ unsigned ws_phy_cqi_from_sinr(const double *sinr_lin, unsigned n) {
    * min <= EESM <= mean, CQIs above the mean cannot pass and one at or
    * below the minimum passes without computing its EESM: usually one or
    * two EESMs per report instead of fifteen, with the same result. */
-  double lo_db, hi_db;
-  eesm_bounds_db(sinr_lin, n, &lo_db, &hi_db);
+  double lo, mean;
+  eesm_bounds(sinr_lin, n, &lo, &mean);
   for (unsigned cqi = WS_PHY_N_CQI - 1; cqi >= 1; cqi--) {
-    double th = ws_phy_cqi_threshold_db(cqi);
-    if (th > hi_db + BOUND_SLACK_DB)
+    double th_lin = cqi_threshold_lin[cqi], th_db = cqi_threshold_db[cqi];
+    if (above_mean(th_lin, mean))
       continue;
-    if (th <= lo_db)
+    if (reaches(lo, th_lin, th_db))
       return cqi;
-    double beta = eesm_beta[ws_phy_cqi_to_mcs(cqi)];
-    if (lin_to_db(ws_phy_eesm(sinr_lin, n, beta)) >= th)
+    double beta = eesm_beta[cqi_mcs[cqi]];
+    if (reaches(ws_phy_eesm(sinr_lin, n, beta), th_lin, th_db))
       return cqi;
   }
   return 0;
@@ -366,13 +437,14 @@ unsigned ws_phy_cqi_from_sinr(const double *sinr_lin, unsigned n) {
 
 int ws_phy_mcs_from_sinr(const double *sinr_lin, unsigned n) {
   g_return_val_if_fail(sinr_lin != NULL && n > 0, -1);
-  double lo_db, hi_db;
-  eesm_bounds_db(sinr_lin, n, &lo_db, &hi_db);
+  double lo, mean;
+  eesm_bounds(sinr_lin, n, &lo, &mean);
   for (int mcs = WS_PHY_N_MCS - 1; mcs >= 0; mcs--) {
-    double th = ws_phy_mcs_threshold_db((unsigned)mcs);
-    if (th > hi_db + BOUND_SLACK_DB)
+    double th_lin = mcs_threshold_lin[mcs], th_db = mcs_threshold_db[mcs];
+    if (above_mean(th_lin, mean))
       continue;
-    if (th <= lo_db || lin_to_db(ws_phy_eesm(sinr_lin, n, eesm_beta[mcs])) >= th)
+    if (reaches(lo, th_lin, th_db) ||
+        reaches(ws_phy_eesm(sinr_lin, n, eesm_beta[mcs]), th_lin, th_db))
       return mcs;
   }
   return -1;

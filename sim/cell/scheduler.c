@@ -28,6 +28,9 @@ struct ws_scheduler {
   bool *has_rate;     /* [max_ues] some RB with a non-zero rate, this slot */
   double *need_bits;  /* [max_ues] buffer_bytes * 8 (INFINITY: full buffer) */
   bool *rbg_taken;    /* [n_rbg] */
+  double *rbg_bits;   /* [n_rbg] the retransmitting UE's bits per group */
+  uint32_t *ue_scratch;  /* [max_ues] for the policy */
+  double *value_scratch; /* [max_ues] for the policy */
   ws_sched_result res;
   void *state;
 };
@@ -58,6 +61,9 @@ ws_scheduler *ws_scheduler_new(const ws_scheduler_config *cfg) {
   s->has_rate = g_new0(bool, cfg->max_ues);
   s->need_bits = g_new0(double, cfg->max_ues);
   s->rbg_taken = g_new0(bool, s->n_rbg);
+  s->rbg_bits = g_new0(double, s->n_rbg);
+  s->ue_scratch = g_new0(uint32_t, cfg->max_ues);
+  s->value_scratch = g_new0(double, cfg->max_ues);
   s->res.rb_ue = g_new(int32_t, cfg->n_rb);
   s->res.ue_rbs = g_new0(uint32_t, cfg->max_ues);
   s->res.ue_new_bits = g_new0(double, cfg->max_ues);
@@ -73,6 +79,9 @@ void ws_scheduler_free(ws_scheduler *s) {
   g_free(s->has_rate);
   g_free(s->need_bits);
   g_free(s->rbg_taken);
+  g_free(s->rbg_bits);
+  g_free(s->ue_scratch);
+  g_free(s->value_scratch);
   g_free(s->res.rb_ue);
   g_free(s->res.ue_rbs);
   g_free(s->res.ue_new_bits);
@@ -112,10 +121,7 @@ bool ws_scheduler_wants(const ws_scheduler *s, uint32_t k) {
 double ws_scheduler_rbg_bits(const ws_scheduler *s, const ws_sched_input *in, uint32_t k, uint32_t g) {
   uint32_t first, count;
   ws_scheduler_rbg_rbs(s, g, &first, &count);
-  const double *row = in->rate_bits + (size_t)k * s->cfg.n_rb;
-  double bits = 0.0;
-  for (uint32_t b = first; b < first + count; b++) bits += row[b];
-  return bits;
+  return ws_sched_row_bits(in->rate_bits + (size_t)k * s->cfg.n_rb, first, count);
 }
 
 /* Marks group g as UE k's. */
@@ -139,6 +145,10 @@ void ws_scheduler_grant(ws_scheduler *s, const ws_sched_input *in, uint32_t k, u
 
 void *ws_scheduler_state(ws_scheduler *s) { return s->state; }
 
+uint32_t *ws_scheduler_ue_scratch(ws_scheduler *s) { return s->ue_scratch; }
+
+double *ws_scheduler_value_scratch(ws_scheduler *s) { return s->value_scratch; }
+
 const ws_scheduler_config *ws_scheduler_get_config(const ws_scheduler *s) { return &s->cfg; }
 
 /* Serves UE k's retransmission on the free groups where its rate is highest
@@ -153,14 +163,16 @@ static void serve_retx(ws_scheduler *s, const ws_sched_input *in, uint32_t k) {
     s->res.deferred_retx++;
     return;
   }
+  /* A group's bits do not change while groups are taken: sum them once. */
+  for (uint32_t g = 0; g < s->n_rbg; g++)
+    if (!s->rbg_taken[g]) s->rbg_bits[g] = ws_scheduler_rbg_bits(s, in, k, g);
   uint32_t got = 0;
   while (got < need) {
     uint32_t best = UINT32_MAX;
     double best_bits = -1.0;
     for (uint32_t g = 0; g < s->n_rbg; g++) {
       if (s->rbg_taken[g]) continue;
-      double bits = ws_scheduler_rbg_bits(s, in, k, g);
-      if (bits > best_bits) best_bits = bits, best = g;
+      if (s->rbg_bits[g] > best_bits) best_bits = s->rbg_bits[g], best = g;
     }
     g_assert(best != UINT32_MAX);
     uint32_t before = s->res.ue_rbs[k];
@@ -192,10 +204,14 @@ const ws_sched_result *ws_scheduler_run(ws_scheduler *s, const ws_sched_input *i
     s->need_bits[k] = u->buffer_bytes == UINT64_MAX ? INFINITY : (double)u->buffer_bytes * 8.0;
     s->retx_pending[k] = u->retx_rbs > 0;
     const double *row = in->rate_bits + (size_t)k * n_rb;
+    bool any = false;
     for (uint32_t b = 0; b < n_rb; b++) {
-      g_assert(row[b] >= 0.0); /* also refuses NaN */
-      if (row[b] > 0.0) s->has_rate[k] = true;
+      if (row[b] > 0.0)
+        any = true;
+      else
+        g_assert(row[b] == 0.0); /* refuses negative rates and NaN */
     }
+    s->has_rate[k] = any;
   }
   /* HARQ retransmissions first (issue 4: "retransmission priority"). */
   for (uint32_t k = 0; k < in->n_ue; k++)

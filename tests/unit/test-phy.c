@@ -5,6 +5,7 @@
  * threshold, and HARQ chase combining. */
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wisim/phy.h"
@@ -381,6 +382,52 @@ static void test_thresholds(void) {
     g_assert_cmpfloat(ws_phy_cqi_threshold_db(c), >, ws_phy_cqi_threshold_db(c - 1));
 }
 
+/* The threshold tables of phy.c are literals generated offline: each must
+ * equal the formula 10 log10(2^eff - 1) + gap (dB) and (2^eff - 1)
+ * 10^(gap / 10) (linear) evaluated here, to 1e-12 relative (the literals
+ * are the shortest round-trip strings of the doubles, so any drift of the
+ * table or of the formula shows up far above this). */
+static void check_threshold(double got_db, double got_lin, double eff) {
+  double want_db = 10.0 * log10(exp2(eff) - 1.0) + WS_PHY_GAP_DB;
+  double want_lin = (exp2(eff) - 1.0) * pow(10.0, WS_PHY_GAP_DB / 10.0);
+  g_assert_cmpfloat(fabs(got_db - want_db), <=, 1e-12 * fabs(want_db));
+  g_assert_cmpfloat(fabs(got_lin - want_lin), <=, 1e-12 * want_lin);
+  /* and the two tables agree with each other */
+  g_assert_cmpfloat(fabs(10.0 * log10(got_lin) - got_db), <=, 1e-12 * MAX(1.0, fabs(got_db)));
+}
+
+static void test_threshold_tables(void) {
+  for (unsigned m = 0; m < WS_PHY_N_MCS; m++) {
+    const ws_phy_row *r = ws_phy_mcs(m);
+    check_threshold(ws_phy_mcs_threshold_db(m), ws_phy_mcs_threshold_lin(m),
+                    r->qm * (double)r->code_rate_x1024 / 1024.0);
+  }
+  for (unsigned c = 1; c < WS_PHY_N_CQI; c++) {
+    const ws_phy_row *r = ws_phy_cqi(c);
+    check_threshold(ws_phy_cqi_threshold_db(c), ws_phy_cqi_threshold_lin(c),
+                    r->qm * (double)r->code_rate_x1024 / 1024.0);
+  }
+  g_assert_true(isinf(ws_phy_cqi_threshold_lin(0)));
+  g_assert_true(isinf(ws_phy_cqi_threshold_lin(WS_PHY_N_CQI)));
+}
+
+/* The plain definitions of ws_phy_cqi_from_sinr and ws_phy_mcs_from_sinr:
+ * the highest index whose EESM (dB) reaches its 10% point, no shortcut. */
+static unsigned plain_cqi(const double *s, unsigned n) {
+  for (unsigned c = 15; c >= 1; c--)
+    if (10 * log10(ws_phy_eesm(s, n, ws_phy_eesm_beta((unsigned)ws_phy_cqi_to_mcs(c)))) >=
+        ws_phy_cqi_threshold_db(c))
+      return c;
+  return 0;
+}
+
+static int plain_mcs(const double *s, unsigned n) {
+  for (int m = 28; m >= 0; m--)
+    if (10 * log10(ws_phy_eesm(s, n, ws_phy_eesm_beta((unsigned)m))) >= ws_phy_mcs_threshold_db((unsigned)m))
+      return m;
+  return -1;
+}
+
 static void test_cqi_from_sinr(void) {
   double s[25];
   /* Flat channel: CQI c exactly at its threshold, c - 1 just below. */
@@ -439,16 +486,29 @@ static void test_cqi_from_sinr(void) {
     double centre = ws_rng_range(&rng, -12, 25), spread = ws_rng_range(&rng, 0, 15);
     for (unsigned i = 0; i < n; i++)
       s[i] = db_to_lin(centre + ws_rng_range(&rng, -spread, spread));
-    unsigned want_cqi = 0;
-    for (unsigned c = 15; c >= 1 && !want_cqi; c--)
-      if (10 * log10(ws_phy_eesm(s, n, ws_phy_eesm_beta((unsigned)ws_phy_cqi_to_mcs(c)))) >= ws_phy_cqi_threshold_db(c))
-        want_cqi = c;
-    int want_mcs = -1;
-    for (int m = 28; m >= 0 && want_mcs < 0; m--)
-      if (10 * log10(ws_phy_eesm(s, n, ws_phy_eesm_beta((unsigned)m))) >= ws_phy_mcs_threshold_db((unsigned)m))
-        want_mcs = m;
-    g_assert_cmpuint(ws_phy_cqi_from_sinr(s, n), ==, want_cqi);
-    g_assert_cmpint(ws_phy_mcs_from_sinr(s, n), ==, want_mcs);
+    g_assert_cmpuint(ws_phy_cqi_from_sinr(s, n), ==, plain_cqi(s, n));
+    g_assert_cmpint(ws_phy_mcs_from_sinr(s, n), ==, plain_mcs(s, n));
+  }
+  /* Where the shortcuts are at risk: SINRs within a few ulps, within the
+   * 1e-9 linear margin and at the 1e-6 dB bound slack of every threshold,
+   * flat (EESM = min = mean) and spread by 1e-7 relative. */
+  for (unsigned t = 0; t < WS_PHY_N_CQI + WS_PHY_N_MCS; t++) {
+    double th = t < WS_PHY_N_CQI ? ws_phy_cqi_threshold_lin(t) : ws_phy_mcs_threshold_lin(t - WS_PHY_N_CQI);
+    if (isinf(th))
+      continue;
+    const double rel[] = {0, 1e-15, -1e-15, 5e-10, -5e-10, 1e-9, -1e-9, 2e-9, -2e-9, 2.3e-7, -2.3e-7};
+    for (unsigned r = 0; r < G_N_ELEMENTS(rel); r++)
+      for (int ulp = -3; ulp <= 3; ulp++) {
+        double v = th * (1 + rel[r]);
+        for (int j = 0; j < abs(ulp); j++)
+          v = nextafter(v, ulp < 0 ? 0 : INFINITY);
+        for (unsigned n = 1; n <= 4; n++) {
+          for (unsigned i = 0; i < n; i++)
+            s[i] = v * (i % 2 ? 1 + 1e-7 : 1);
+          g_assert_cmpuint(ws_phy_cqi_from_sinr(s, n), ==, plain_cqi(s, n));
+          g_assert_cmpint(ws_phy_mcs_from_sinr(s, n), ==, plain_mcs(s, n));
+        }
+      }
   }
   /* A faded channel reports less than its mean SINR would (EESM <= mean):
    * half the RBs at 20 dB, half at 0 dB, mean 13 dB. */
@@ -624,6 +684,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/phy/code-blocks", test_code_blocks);
   g_test_add_func("/phy/eesm", test_eesm);
   g_test_add_func("/phy/thresholds", test_thresholds);
+  g_test_add_func("/phy/threshold-tables", test_threshold_tables);
   g_test_add_func("/phy/cqi-from-sinr", test_cqi_from_sinr);
   g_test_add_func("/phy/bler", test_bler);
   g_test_add_func("/phy/block-error", test_block_error);

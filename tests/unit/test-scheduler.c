@@ -415,6 +415,60 @@ static void test_deterministic(void) {
   ws_scheduler_free(b);
 }
 
+/* Proportional fair against its definition, written out here without the
+ * scheduler's per-slot shortcuts (candidate list, cached averages): each
+ * free group, in order, to the wanting UE of largest rate / max(T, 1e-9),
+ * ties to the lowest index; a grant adds the group's bits, capped at the
+ * buffer. Finite buffers (UEs dropping out mid-slot), zero rates, ties and
+ * groups of 1 and 3 RBs; no retransmission, so every group starts free. */
+static void test_pf_reference(void) {
+  enum { K = 7, N_RB = 25 };
+  ws_rng rng;
+  ws_rng_init(&rng, 3, 0, "test-scheduler", "pf reference");
+  for (uint32_t rbg = 1; rbg <= 3; rbg += 2) {
+    ws_scheduler *s = make("pf", N_RB, rbg);
+    uint32_t n_rbg = ws_scheduler_n_rbg(s);
+    double rate[K * N_RB];
+    ws_sched_ue ue[K];
+    for (int slot = 0; slot < 300; slot++) {
+      for (int i = 0; i < K * N_RB; i++) rate[i] = floor(ws_rng_exp(&rng, 2.0)) * 100.0;
+      double avg[K], need[K], got[K] = {0};
+      int32_t want_rb[N_RB];
+      for (int k = 0; k < K; k++) {
+        uint32_t kind = (uint32_t)ws_rng_below(&rng, 3);
+        ue[k] = (ws_sched_ue){.buffer_bytes = kind == 0 ? UINT64_MAX : ws_rng_below(&rng, kind == 1 ? 30 : 400)};
+        need[k] = ue[k].buffer_bytes == UINT64_MAX ? INFINITY : (double)ue[k].buffer_bytes * 8.0;
+        avg[k] = ws_scheduler_avg_bps(s, (uint32_t)k);
+      }
+      for (uint32_t g = 0; g < n_rbg; g++) {
+        uint32_t first = g * rbg, end = MIN(first + rbg, N_RB);
+        int best = -1;
+        double best_metric = 0.0;
+        for (int k = 0; k < K; k++) {
+          bool any = false;
+          for (int b = 0; b < N_RB; b++) any = any || rate[k * N_RB + b] > 0;
+          if (!any || !(got[k] < need[k])) continue;
+          double bits = 0.0;
+          for (uint32_t b = first; b < end; b++) bits += rate[k * N_RB + b];
+          double metric = bits / MAX(avg[k], 1e-9);
+          if (metric > best_metric) best_metric = metric, best = k;
+        }
+        for (uint32_t b = first; b < end; b++) want_rb[b] = best;
+        if (best < 0) continue;
+        double bits = got[best];
+        for (uint32_t b = first; b < end; b++) bits += rate[best * N_RB + b];
+        got[best] = MIN(bits, need[best]);
+      }
+      ws_sched_input in = {.n_ue = K, .ue = ue, .rate_bits = rate};
+      const ws_sched_result *r = ws_scheduler_run(s, &in);
+      check_result(r, N_RB, K);
+      for (int b = 0; b < N_RB; b++) g_assert_cmpint(r->rb_ue[b], ==, want_rb[b]);
+      for (int k = 0; k < K; k++) g_assert_cmpfloat(r->ue_new_bits[k], ==, got[k]);
+    }
+    ws_scheduler_free(s);
+  }
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scheduler/registry", test_registry);
@@ -428,5 +482,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/scheduler/diversity", test_diversity);
   g_test_add_func("/scheduler/fairness", test_fairness);
   g_test_add_func("/scheduler/deterministic", test_deterministic);
+  g_test_add_func("/scheduler/pf-reference", test_pf_reference);
   return g_test_run();
 }
