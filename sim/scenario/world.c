@@ -291,9 +291,9 @@ static bool link_config(ws_world *w, const ws_group *g, ws_link_config *cfg, GSt
   cfg->mtu_bytes = (uint32_t)MIN(mtu.exact, (int64_t)UINT32_MAX);
   const char *queue = ws_group_enum(g, "queue");
   cfg->queue.discipline = queue ? queue : "droptail";
-  if (!ws_queue_known(cfg->queue.discipline))
-    add_error(errors, w->sc, g, "queue", "queue discipline \"%s\" is not supported yet",
-              cfg->queue.discipline);
+  /* The loader accepts only supported disciplines, and every supported one
+   * is registered (tests/unit/test-scenario.c, schema-matches-registries). */
+  g_assert(ws_queue_known(cfg->queue.discipline));
   ws_quantity limit = ws_group_quantity(g, "queue_limit");
   cfg->queue.limit_in_bytes = limit.kind == WS_UNIT_SIZE;
   cfg->queue.limit = limit.exact > 0 ? (uint64_t)limit.exact : 0;
@@ -472,12 +472,9 @@ static bool flow_params(ws_world *w, const ws_group *g, flow_spec *f, GString *e
   bool udp_ok = false, tcp_ok = false;
   bool known = ws_traffic_type_info(f->type, &udp_ok, &tcp_ok);
   bool ping = !strcmp(f->type, "ping");
-  if (!known) {
-    char *list = g_strjoinv(", ", (char **)ws_traffic_types());
-    add_error(errors, w->sc, g, "type", "traffic type %s is not supported yet (supported: %s)",
-              f->type, list);
-    g_free(list);
-  } else if (ping && ws_group_has(g, "transport")) {
+  /* As for queues: the loader and the registry agree (test-scenario). */
+  g_assert(known);
+  if (ping && ws_group_has(g, "transport")) {
     add_error(errors, w->sc, g, "transport", "a ping flow runs over ICMP: remove transport");
   } else if (!ping && !(f->tcp ? tcp_ok : udp_ok)) {
     add_error(errors, w->sc, g, f->tcp || ws_group_has(g, "transport") ? "transport" : "type",

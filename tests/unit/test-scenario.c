@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "../../sim/scenario/scenario-int.h"
+#include "wisim/queue.h"
 #include "wisim/scenario.h"
+#include "wisim/tcp.h"
+#include "wisim/traffic.h"
 #include "wisim/units.h"
 
 /* A small valid wired scenario used by several tests. Line numbers matter. */
@@ -822,6 +825,41 @@ static void test_edge_cases(void) {
   ws_scenario_free(sc);
 }
 
+/* The schema says which choices a scenario may use; the model registries
+ * say which models exist. Every supported choice must have its model (else
+ * the world builder would refuse a scenario the loader accepted), and every
+ * registered model must be a supported choice (else nobody can use it). */
+static void check_choices(const char *kind, const char *key, bool (*known)(const char *)) {
+  const ws_kind_spec *ks = &ws_schema_kinds[ws_schema_kind_id(kind)];
+  const ws_key_spec *k = ws_schema_key(ks, key);
+  g_assert_nonnull(k);
+  g_assert_nonnull(k->choices);
+  for (const ws_choice *c = k->choices; c->name; c++) {
+    g_test_message("[%s] %s = %s: %s", kind, key, c->name, c->supported ? "supported" : "not yet");
+    g_assert_cmpint(c->supported, ==, known(c->name));
+  }
+}
+
+static bool queue_known(const char *name) { return ws_queue_known(name); }
+static bool cc_known(const char *name) { return ws_tcp_cc_find(name) != NULL; }
+static bool type_known(const char *name) { return ws_traffic_type_info(name, NULL, NULL); }
+
+static bool is_choice(const char *kind, const char *key, const char *name) {
+  const ws_key_spec *k = ws_schema_key(&ws_schema_kinds[ws_schema_kind_id(kind)], key);
+  for (const ws_choice *c = k->choices; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c->supported;
+  return false;
+}
+
+static void test_schema_matches_registries(void) {
+  check_choices("link", "queue", queue_known);
+  check_choices("flow", "congestion", cc_known);
+  check_choices("flow", "type", type_known);
+  for (const char *const *t = ws_traffic_types(); *t; t++) g_assert_true(is_choice("flow", "type", *t));
+  for (const char *const *c = ws_tcp_cc_names(); *c; c++)
+    g_assert_true(is_choice("flow", "congestion", *c));
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scenario/typed-values", test_typed_values);
@@ -849,5 +887,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/scenario/load-file", test_load_file);
   g_test_add_func("/scenario/edge-cases", test_edge_cases);
   g_test_add_func("/scenario/fuzz/non-utf8", test_fuzz_non_utf8);
+  g_test_add_func("/scenario/schema-matches-registries", test_schema_matches_registries);
   return g_test_run();
 }
