@@ -66,6 +66,9 @@ int ws_cli_run_jobs(ws_cli_job *jobs, unsigned n, unsigned n_threads, gboolean q
  * Analysis", sequential procedure: a pilot of n0 >= 5 runs). */
 #define WS_CLI_PRECISION_PILOT_RUNS 5u
 
+/* A --seed value: a non-negative decimal integer. False when text is not. */
+gboolean ws_cli_parse_seed(const char *text, uint64_t *out);
+
 /* Parses --precision: "5%" or "0.05" (0 < value < 1). False with a message. */
 gboolean ws_cli_parse_precision(const char *text, double *out);
 

@@ -58,11 +58,18 @@ static void run_options_clear(run_options *o) {
   g_free(o->task);
 }
 
+gboolean ws_cli_parse_seed(const char *text, uint64_t *out) {
+  char *end = NULL;
+  guint64 v = g_ascii_strtoull(text, &end, 10);
+  if (!*text || *end || text[0] == '-') return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 static gboolean seed_cb(const char *name, const char *value, gpointer data, GError **error) {
   run_options *o = data;
-  char *end = NULL;
-  guint64 v = g_ascii_strtoull(value, &end, 10);
-  if (!*value || *end || value[0] == '-') {
+  uint64_t v;
+  if (!ws_cli_parse_seed(value, &v)) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                 "%s: expected a non-negative integer such as 7, found \"%s\"", name, value);
     return FALSE;

@@ -632,9 +632,7 @@ int ws_cli_sweep(int argc, char **argv) {
     const ws_group *simg = ws_scenario_find(scs[0], "simulation", NULL);
     p.seed = (uint64_t)ws_group_int(simg, "seed");
     if (o.seed_text) {
-      char *end = NULL;
-      p.seed = g_ascii_strtoull(o.seed_text, &end, 10);
-      if (!*o.seed_text || *end || o.seed_text[0] == '-') {
+      if (!ws_cli_parse_seed(o.seed_text, &p.seed)) {
         fprintf(stderr, "wisim sweep: --seed: expected a non-negative integer, found \"%s\"\n",
                 o.seed_text);
         ok = FALSE;
