@@ -125,6 +125,9 @@ void ws_flow_stats_clear(ws_flow_stats *f);
 /* Packets lost: sent - received - in flight. A count that does not add up
  * is a collector bug: reported with g_critical, and 0 returned. */
 uint64_t ws_flow_stats_lost(const ws_flow_stats *f);
+/* Throughput (goodput for TCP): received payload bits / (active_end -
+ * active_start) in s; 0 when the active time is 0 (SCENARIO-FORMAT.md). */
+double ws_flow_stats_throughput_bps(const ws_flow_stats *f);
 
 /* What one direction of a wired link did after warmup. */
 typedef struct {

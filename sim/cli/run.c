@@ -338,8 +338,7 @@ static void fill_headline(ws_run_info *info, ws_flow_stats *const *flows, unsign
   uint64_t delay_n = 0, sent = 0, lost = 0;
   for (unsigned i = 0; i < n; i++) {
     const ws_flow_stats *f = flows[i];
-    ws_time active = f->active_end - f->active_start;
-    if (active > 0) thr += (double)f->received_bytes * 8 / ws_time_to_s(active);
+    thr += ws_flow_stats_throughput_bps(f);
     delay_sum += f->delay.mean * (double)f->delay.n;
     delay_n += f->delay.n;
     sent += f->sent_packets;
@@ -370,9 +369,7 @@ static void print_summary(const char *dir, const ws_run_info *info, ws_flow_stat
     for (unsigned i = 0; i < shown; i++) {
       const ws_flow_stats *f = flows[i];
       char rate[32];
-      ws_time active = f->active_end - f->active_start;
-      format_rate(active > 0 ? (double)f->received_bytes * 8 / ws_time_to_s(active) : 0, rate,
-                  sizeof rate);
+      format_rate(ws_flow_stats_throughput_bps(f), rate, sizeof rate);
       char delay[32] = "-";
       if (f->delay.n) g_snprintf(delay, sizeof delay, "%.3f ms", f->delay.mean * 1e3);
       printf("  %-20s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT

@@ -610,6 +610,12 @@ uint64_t ws_flow_stats_lost(const ws_flow_stats *f)
   return 0;
 }
 
+double ws_flow_stats_throughput_bps(const ws_flow_stats *f)
+{
+  ws_time active_ns = f->active_end - f->active_start;
+  return active_ns > 0 ? (double)f->received_bytes * 8.0 / ws_time_to_s(active_ns) : 0.0;
+}
+
 static void put_flow_row(GString *out, const ws_flow_stats *f)
 {
   uint64_t lost = ws_flow_stats_lost(f);
@@ -632,10 +638,7 @@ static void put_flow_row(GString *out, const ws_flow_stats *f)
   if (f->sent_packets > 0)
     put_double(out, FMT_RATIO, (double)lost / (double)f->sent_packets);
   g_string_append_c(out, ',');
-  ws_time active_ns = f->active_end - f->active_start;
-  double throughput_bps =
-      active_ns > 0 ? (double)f->received_bytes * 8.0 / ws_time_to_s(active_ns) : 0.0;
-  put_double(out, FMT_RATE, throughput_bps);
+  put_double(out, FMT_RATE, ws_flow_stats_throughput_bps(f));
   /* Delays and jitter only mean something once a packet arrived: empty. */
   bool have_delay = f->delay.n > 0;
   double delays[] = {

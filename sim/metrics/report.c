@@ -633,11 +633,6 @@ static double th_metric(GString *out, const char *name, const char *metric, doub
   return factor;
 }
 
-static double flow_throughput_bps(const ws_flow_stats *f) {
-  ws_time active = f->active_end - f->active_start;
-  return active > 0 ? (double)f->received_bytes * 8 / ws_time_to_s(active) : 0;
-}
-
 static double flow_q(const ws_flow_stats *f, double q) {
   return f->delay.n && f->delay_hist ? ws_hist_quantile(f->delay_hist, q) : NAN;
 }
@@ -659,7 +654,7 @@ void ws_report_add_flows(ws_report *r, ws_flow_stats *const *flows, unsigned n) 
       max_response = fmax(max_response, f->response.max);
     }
     if (isfinite(f->mos)) mos = true;
-    max_thr = fmax(max_thr, flow_throughput_bps(f));
+    max_thr = fmax(max_thr, ws_flow_stats_throughput_bps(f));
     if (f->delay.n) {
       max_delay = fmax(max_delay, f->delay.max);
       max_jitter = fmax(max_jitter, f->jitter.jitter_s);
@@ -709,7 +704,7 @@ void ws_report_add_flows(ws_report *r, ws_flow_stats *const *flows, unsigned n) 
     uint64_t lost = ws_flow_stats_lost(f);
     td_u64(t, lost);
     td_num(t, f->sent_packets ? (double)lost / (double)f->sent_packets : NAN, f_loss);
-    td_num(t, flow_throughput_bps(f), f_thr);
+    td_num(t, ws_flow_stats_throughput_bps(f), f_thr);
     td_num(t, f->delay.n ? f->delay.mean : NAN, f_delay);
     td_num(t, flow_q(f, 0.50), f_delay);
     td_num(t, flow_q(f, 0.95), f_delay);
