@@ -57,13 +57,19 @@ typedef struct {
   uint64_t sinr_n;           /* transmissions measured */
   double sinr_db_sum;        /* their mean SINR over the allocated RBs, dB */
   uint64_t enqueued_packets, delivered_packets, buffer_drops, reassembly_drops;
+  uint64_t detach_drops;     /* WS_CELLNET_DROP_DETACH */
 } ws_cellnet_ul_stats;
+
+/* The serving cell of a detached UE in ws_cellnet_ue_stats.cell. */
+#define WS_CELLNET_NO_CELL UINT32_MAX
 
 /* Counters of one UE (downlink) from ws_cellnet_start. */
 typedef struct {
-  uint32_t cell;             /* serving cell */
-  bool out_of_coverage;      /* wideband SINR towards every cell below the
-                                CQI 1 threshold at attachment */
+  uint32_t cell;             /* serving cell; WS_CELLNET_NO_CELL while detached */
+  bool out_of_coverage;      /* wideband SINR towards every cell that is on
+                                below the CQI 1 threshold at its last
+                                attachment (start or move; kept while
+                                detached) */
   uint64_t cqi_reports;      /* CQI measurements */
   uint64_t cqi_zero_reports; /* of which wideband CQI 0 */
   double sinr_db_sum;        /* sum of the measured wideband SINRs, dB
@@ -77,6 +83,8 @@ typedef struct {
   uint64_t rbs;              /* RBs allocated (first + re-transmissions) */
   uint64_t enqueued_packets, delivered_packets;
   uint64_t buffer_drops, reassembly_drops; /* packets dropped by RLC */
+  uint64_t detach_drops;     /* dropped by a move or detach
+                                (WS_CELLNET_DROP_DETACH) */
   ws_cellnet_ul_stats ul;    /* uplink */
 } ws_cellnet_ue_stats;
 
@@ -125,6 +133,77 @@ bool ws_cellnet_dl_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p);
 /* An IP packet from ue towards the network enters its UL buffer (takes
  * ownership); false when refused (buffer drop). Needs cfg.uplink. */
 bool ws_cellnet_ul_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p);
+
+/* ---- contract for the scenario wiring (issue 4) and mobility (issue 5) ---- */
+
+/* A packet the engine gives up on (buffer full, reassembly failure, a
+ * detached UE's buffer flushed): with cfg.drop set, handed to it instead of
+ * being freed (takes ownership), so the network's drop tap sees it. dl says
+ * which direction's buffer held it. */
+typedef enum {
+  WS_CELLNET_DROP_BUFFER,     /* the RLC buffer was full */
+  WS_CELLNET_DROP_RADIO,      /* a segment was lost (HARQ gave up): reassembly failed */
+  WS_CELLNET_DROP_DETACH,     /* flushed when its UE left the cell (outage,
+                                 handover without forwarding) */
+} ws_cellnet_drop_reason;
+typedef void (*ws_cellnet_drop_fn)(void *ctx, uint32_t ue, bool dl, ws_packet *p,
+                                   ws_cellnet_drop_reason why);
+/* Sets the drop callback (before start); NULL: dropped packets are freed. */
+void ws_cellnet_set_drop_fn(ws_cellnet *cn, ws_cellnet_drop_fn fn);
+
+/* Per-cell settings (the [cell] keys); any cell not set uses the engine's
+ * cfg. Zero fields take cfg's value. Before start. */
+typedef struct {
+  const char *scheduler;   /* "rr", "pf", "maxci" (must be known) */
+  ws_time pf_window_ns;
+  ws_time cqi_period_ns;
+  ws_time cqi_delay_ns;    /* with cqi_no_delay for 0 */
+  bool cqi_no_delay;
+  bool set_pc;             /* pc_p0_dbm / pc_alpha below are meant (0 is legal) */
+  double pc_p0_dbm, pc_alpha;
+} ws_cellnet_cell_params;
+bool ws_cellnet_set_cell_params(ws_cellnet *cn, uint32_t cell, const ws_cellnet_cell_params *p);
+/* A UE's maximum transmit power (its [ue] tx_power) for UL power control
+ * [cfg.ue_pmax_dbm]. Before start. */
+bool ws_cellnet_set_ue_pmax(ws_cellnet *cn, uint32_t ue, double pmax_dbm);
+
+/* The cell with the strongest RSRP among the cells that are on, or -1 when
+ * none is on or the UE is out of coverage of all of them (wideband SINR
+ * from the best one, with the cells that are on interfering, below the
+ * CQI 1 threshold). */
+int32_t ws_cellnet_best_cell(const ws_cellnet *cn, uint32_t ue);
+
+/* Takes a cell out of service (on = false) or back (true) at the current
+ * time, while running. Off: it transmits nothing (no DL interference,
+ * receives no UL), every UE attached to it is detached as by
+ * ws_cellnet_move_ue(cn, ue, -1, false). Attached UEs are not moved back
+ * when it returns (that is the caller's or a handover's business). */
+void ws_cellnet_set_cell_on(ws_cellnet *cn, uint32_t cell, bool on);
+bool ws_cellnet_cell_is_on(const ws_cellnet *cn, uint32_t cell);
+
+/* Moves ue to cell (>= 0, a cell that is on) or detaches it (cell = -1:
+ * out of service, scheduled nowhere, its packets refused and counted as
+ * buffer drops) at the current time, before or while running. HARQ
+ * processes in flight are abandoned (their segments lost); the DL and UL
+ * SDU buffers follow the UE when keep_buffers (X2-style forwarding), else
+ * are flushed (WS_CELLNET_DROP_DETACH). The new cell measures a fresh CQI
+ * at once (used until the first report in the new cell is in force), the
+ * UE's CQI timing follows the new cell's cqi_period/cqi_delay, and its
+ * proportional-fair average starts from 0. Returns false on a bad index
+ * or a cell that is off. */
+bool ws_cellnet_move_ue(ws_cellnet *cn, uint32_t ue, int32_t cell, bool keep_buffers);
+/* The UE's serving cell, or -1 while detached. */
+int32_t ws_cellnet_ue_cell(const ws_cellnet *cn, uint32_t ue);
+
+/* Restarts every counter of ws_cellnet_ue_stats and ws_cellnet_cell_stats
+ * at the current time (end of warmup), keeping the attachment fields (cell,
+ * out_of_coverage, ues). Time-based figures count slots from here. */
+void ws_cellnet_reset_stats(ws_cellnet *cn);
+
+/* Wideband SINR (dB) of ue's last CQI measurement, NAN before the first
+ * or while detached; and the engine's slot count (for interval figures). */
+double ws_cellnet_ue_last_sinr_db(const ws_cellnet *cn, uint32_t ue);
+uint64_t ws_cellnet_slots(const ws_cellnet *cn);
 
 /* Counters. */
 const ws_cellnet_ue_stats *ws_cellnet_ue_get_stats(const ws_cellnet *cn, uint32_t ue);

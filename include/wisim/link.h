@@ -14,6 +14,11 @@
 #include "wisim/packet.h"
 #include "wisim/queue.h"
 
+/* A device that carries a link's packets itself (a cell's radio): it takes
+ * ownership of p, sent from end dir to end 1 - dir, and later either hands
+ * it over with ws_link_device_deliver or drops it with ws_net_drop_at. */
+typedef void (*ws_link_device_fn)(void *ctx, ws_link *l, unsigned dir, ws_packet *p);
+
 /* The keys of a [link] group, in internal units. */
 typedef struct ws_link_config {
   int64_t rate_bps;      /* > 0 */
@@ -22,6 +27,12 @@ typedef struct ws_link_config {
   uint32_t mtu_bytes;    /* largest IP packet; larger ones are dropped (no
                             fragmentation); values above 65535 act as 65535 */
   ws_queue_config queue; /* discipline and limit of each direction's queue */
+  /* NULL for a wire. Set: ws_link_send checks that the link is up and the
+   * MTU, counts the packet in tx_packets/tx_bytes, reports ENQUEUE and
+   * DEQUEUE and hands it to device; rate, delay, loss and queue are unused
+   * (rate_bps stays > 0 for reports). */
+  ws_link_device_fn device;
+  void *device_ctx;
 } ws_link_config;
 
 /* Transmission time of ip_bytes at rate_bps in ns, rounded up so that a
@@ -49,6 +60,10 @@ const ws_link_config *ws_link_get_config(const ws_link *l);
  * never waits in the queue); otherwise the queue takes it or refuses it
  * (WS_DROP_QUEUE). */
 void ws_link_send(ws_link *l, unsigned dir, ws_packet *p);
+
+/* A device link's end of transmission: p (sent in direction dir) reaches
+ * the far end: RECEIVE tap, then that node's IP input. Takes ownership. */
+void ws_link_device_deliver(ws_link *l, unsigned dir, ws_packet *p);
 
 /* The collector of direction dir (0: a->b, 1: b->a). Owned by the link. */
 ws_link_stats *ws_link_get_stats(ws_link *l, unsigned dir);

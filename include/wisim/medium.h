@@ -145,6 +145,15 @@ void ws_medium_ul_sinr(ws_medium *m, int64_t t_ns, const int32_t *rb_ue, const d
 /* Wideband (geometry) SINR of ue from serving, dB: large-scale powers, no
  * fading, every other cell transmitting on every RB, culling ignored. */
 double ws_medium_wideband_sinr_db(const ws_medium *m, uint32_t ue, uint32_t serving);
+/* The best server at a point, for coverage maps: a receiver at (x, y) and
+ * height_m with the radio's noise figure, large-scale powers without
+ * shadowing or fading (3GPP models: the more likely LOS state there), every
+ * cell with on[c] (on NULL: all) transmitting on every RB. *best gets the
+ * strongest cell (-1 when none is on), *rsrp_dbm its RSRP, *sinr_db the
+ * wideband SINR against the others and noise (NAN when none). After build. */
+void ws_medium_probe(const ws_medium *m, double x_m, double y_m, double height_m, const bool *on,
+                     int32_t *best, double *rsrp_dbm, double *sinr_db);
+
 /* 10 log10 of the mean of n linear SINRs (n >= 1). */
 double ws_medium_mean_sinr_db(const double *sinr_lin, uint32_t n);
 

@@ -153,6 +153,71 @@ void ws_link_stats_init(ws_link_stats *l, const char *link, const char *from, co
                         double rate_bps);
 void ws_link_stats_clear(ws_link_stats *l);
 
+/* What one cell (sector) did after warmup: a row of cells.csv
+ * (docs/outputs.md). Strings are borrowed from the world. */
+typedef struct {
+  const char *name;           /* "A" or "macro/0.1" */
+  int site;                   /* layout site index, -1 for a [cell] group */
+  double x_m, y_m;            /* position */
+  double azimuth_deg;         /* sector boresight (CCW from +X), NAN: omni */
+  double bandwidth_hz;        /* channel bandwidth, for spectral efficiency */
+  unsigned ues;               /* UEs attached at the end of the run */
+  unsigned ues_out_of_coverage; /* UEs whose best cell it is, below CQI 1 */
+  double rb_utilisation_dl;   /* RBs allocated / RBs available, DL */
+  double rb_utilisation_ul;   /* the same, UL; NAN when the uplink is off */
+  double throughput_dl_bps;   /* decoded transport-block bits / time */
+  double throughput_ul_bps;
+  double spectral_efficiency_dl; /* throughput_dl_bps / bandwidth_hz, bit/s/Hz */
+  double spectral_efficiency_ul;
+  double bler_dl;             /* first transmissions in error / first transmissions */
+  uint64_t harq_retx_dl;      /* HARQ retransmissions sent */
+  double on_fraction;         /* share of the measured time it was on (events) */
+} ws_cell_stats;
+
+/* What one UE did after warmup: a row of ues.csv (docs/outputs.md). */
+typedef struct {
+  const char *name;           /* "walkers/3" */
+  const char *cell;           /* serving cell at the end, NULL: none (out of
+                                 coverage or detached) */
+  double x_m, y_m;            /* position at the end */
+  bool out_of_coverage;       /* SINR below CQI 1 towards every cell */
+  double rsrp_dbm;            /* RSRP of the serving (else best) cell */
+  double geometry_sinr_db;    /* wideband SINR, large-scale only, every cell on */
+  double sinr_db;             /* mean of the measured wideband SINRs (CQI reports) */
+  double cqi_mean;
+  double throughput_dl_bps;   /* IP bits delivered by the radio / time */
+  double throughput_ul_bps;
+  double bler_dl, bler_ul;    /* first transmissions in error / first transmissions */
+  uint64_t harq_retx_dl, harq_retx_ul;
+  uint64_t drops_dl, drops_ul; /* packets dropped at the radio (buffer, HARQ, detach) */
+  bool dl_active, ul_active;  /* had traffic (full buffer or packets) in that direction */
+} ws_ue_stats;
+
+/* A best-server map over a regular grid: coverage.csv (docs/outputs.md). */
+typedef struct {
+  double x0_m, y0_m;          /* centre of the south-west square */
+  double step_m;
+  unsigned nx, ny;
+  const double *sinr_db;      /* ny rows of nx, southern row first */
+  const double *rsrp_dbm;
+  const int32_t *cell;        /* best-server index into cell_names, -1 none */
+  const char *const *cell_names;
+} ws_coverage;
+
+/* The 3GPP headline figures (SCENARIO-FORMAT.md, "What the outputs mean";
+ * TR 36.814 / M.2412 style): mean cell spectral efficiency over the cells
+ * and the 5th percentile of the UEs' throughput among UEs with traffic in
+ * that direction (a UE out of coverage with traffic counts as 0). NAN when
+ * there is nothing to average. */
+typedef struct {
+  unsigned n_cells, n_ues, n_ues_out_of_coverage;
+  double cell_se_dl, cell_se_ul;             /* bit/s/Hz/cell */
+  double ue_p5_dl_bps, ue_p5_ul_bps;         /* 5th-percentile UE throughput */
+  double ue_mean_dl_bps, ue_mean_ul_bps;
+} ws_radio_headline;
+void ws_radio_headline_compute(const ws_cell_stats *cells, unsigned n_cells,
+                               const ws_ue_stats *ues, unsigned n_ues, ws_radio_headline *h);
+
 /* A tidy time series: rows (time, entity, metric, value) appended in
  * simulation order; entity and metric strings are interned by the series. */
 typedef struct ws_series ws_series;
@@ -227,7 +292,17 @@ typedef struct {
   double total_throughput_bps;
   double mean_delay_s;         /* packet-weighted over all flows; NAN if none */
   double loss_ratio;           /* lost / sent over all flows; NAN if none sent */
+  /* radio headline (n_cells 0: no cells; written as a "radio" object) */
+  ws_radio_headline radio;
 } ws_run_info;
+
+/* cells.csv and ues.csv: one row per cell / UE, columns of docs/outputs.md. */
+bool ws_metrics_write_cells(const char *path, const ws_cell_stats *cells, unsigned n,
+                            GError **error);
+bool ws_metrics_write_ues(const char *path, const ws_ue_stats *ues, unsigned n, GError **error);
+/* coverage.csv: x_m,y_m,cell,rsrp_dbm,sinr_db, one row per square, the
+ * southern row first, west to east. */
+bool ws_metrics_write_coverage(const char *path, const ws_coverage *c, GError **error);
 
 /* summary.json (json-glib, pretty): every field above, times in seconds,
  * events_per_s, the overrides as an array and a "headline" object; NaN is

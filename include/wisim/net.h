@@ -33,11 +33,14 @@ typedef enum {
   WS_DROP_NO_PORT,   /* nothing bound to the destination UDP/TCP port or
                         ICMP echo identifier */
   WS_DROP_LINK_DOWN, /* the link was down ([event] link-down) */
+  WS_DROP_RADIO,     /* lost on a radio link: HARQ gave up on a segment */
+  WS_DROP_DETACH,    /* flushed from a cell's buffer when its UE left the
+                        cell (outage, handover without forwarding) */
   WS_DROP_N_REASONS
 } ws_drop_reason;
 
 /* Short name of a reason ("queue", "loss", "mtu", "ttl", "no-route",
- * "no-port", "link-down"). Static string. */
+ * "no-port", "link-down", "radio", "detach"). Static string. */
 const char *ws_drop_reason_name(ws_drop_reason why);
 
 /* Tap point "drop": called for every packet dropped anywhere in the
@@ -147,6 +150,12 @@ bool ws_net_icmp_bind(ws_net *net, ws_node *n, uint16_t id, ws_ip_recv_fn fn, vo
  * one of n's own addresses, which is kept) and routes it. Takes ownership
  * of p (dropped with WS_DROP_NO_ROUTE when there is no route). */
 void ws_net_ip_send(ws_net *net, ws_node *n, ws_packet *p);
+
+/* Moves end `end` of link l to node `to` at the current time (a UE's radio
+ * link following it to another cell), then recomputes every route. The
+ * interface keeps its address, so the far end's address does not change.
+ * to must be a router (it forwards for the far end). */
+void ws_net_move_link_end(ws_net *net, ws_link *l, unsigned end, ws_node *to);
 
 /* Takes a link out of service (up = false) or back (up = true) at the
  * current time, then recomputes every route. Going down, the packets queued

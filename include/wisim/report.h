@@ -127,6 +127,16 @@ typedef struct {
  * highest value, a colour bar, axes in metres, and the map's cells on top. */
 void ws_report_add_grid(ws_report *r, const ws_report_grid *grid);
 
+/* The cells and UEs of a run with cells (rows as in cells.csv and ues.csv,
+ * borrowed for the call): the cells on the map at their positions (a wedge
+ * towards each sector's azimuth) and the UEs as dots coloured like their
+ * serving cell; with coverage (may be NULL) two grids, the best-server SINR
+ * and the best server's index; the CDF of the UEs' throughput (downlink,
+ * and uplink when some UE has uplink traffic; UEs with traffic only, out of
+ * coverage counted as 0, as in the headline); and the cells table. */
+void ws_report_add_radio(ws_report *r, const ws_cell_stats *cells, unsigned n_cells,
+                         const ws_ue_stats *ues, unsigned n_ues, const ws_coverage *coverage);
+
 /* The HTML page; caller frees with g_free. */
 char *ws_report_html(const ws_report *r);
 /* Writes the page to path atomically (ws_outfile). False with error

@@ -23,6 +23,7 @@ typedef enum {
   WS_RLC_DROP_BUFFER,     /* transmission buffer full (drop-tail at enqueue) */
   WS_RLC_DROP_REASSEMBLY, /* a transport block carrying one of its segments
                              was lost (HARQ gave up): RLC UM, no ARQ */
+  WS_RLC_DROP_FLUSH,      /* discarded by ws_rlc_flush (re-establishment) */
   WS_RLC_DROP_N_REASONS
 } ws_rlc_drop_reason;
 
@@ -59,6 +60,8 @@ typedef struct {
   uint64_t delivered_packets, delivered_bytes; /* handed on in order */
   uint64_t lost_tbs;                           /* reported by ws_rlc_tb_lost */
   uint64_t reassembly_drops, reassembly_drop_bytes; /* packets with a lost segment */
+  uint64_t flushed_packets, flushed_bytes;     /* discarded by ws_rlc_flush */
+  uint64_t flushed_unsent_bytes;               /* of which never put in a block */
 } ws_rlc_stats;
 
 /* One SDU segment in a transport block: bytes [offset, offset + bytes) of
@@ -123,6 +126,15 @@ void ws_rlc_tb_received(ws_rlc *r, ws_rlc_tb *tb);
  * segment of is dropped (WS_RLC_DROP_REASSEMBLY) once all its segments are
  * accounted for, and nothing else; later packets then flow on. Recycles tb. */
 void ws_rlc_tb_lost(ws_rlc *r, ws_rlc_tb *tb);
+
+/* Re-establishment (TS 38.322 5.1.2: a UM entity discards its SDU
+ * segments; the SDUs not yet sent may be forwarded, as PDCP does over X2):
+ * every packet of the reassembly window (at least partly sent) and, when
+ * waiting_too, every packet waiting untouched is handed to the drop
+ * callback (WS_RLC_DROP_FLUSH) or freed. Every transport block must have
+ * been handed back first (ws_rlc_tb_lost). Returns the packets discarded
+ * (0 in full-buffer mode). */
+size_t ws_rlc_flush(ws_rlc *r, bool waiting_too);
 
 /* Packets put (at least partly) in transport blocks and not yet delivered
  * or dropped: the reassembly window. */

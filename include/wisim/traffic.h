@@ -145,6 +145,9 @@ const ws_traffic_config *ws_traffic_get_config(const ws_traffic *t);
 /* Payload bytes delivered to the sink since the flow was made, whenever
  * they were sent (for time series of throughput). */
 uint64_t ws_traffic_rx_bytes(const ws_traffic *t);
+/* A full-buffer flow's application payload delivered by the cell engine
+ * (which owns its data: no packets exist): counts as sent and received. */
+void ws_traffic_radio_delivered(ws_traffic *t, uint64_t bytes);
 /* Mean time between packets in ns (1e9 / packet rate). */
 double ws_traffic_mean_interval_ns(const ws_traffic *t);
 /* Tells the flow that one of its packets was dropped in the network:

@@ -53,6 +53,14 @@ const ws_series *ws_world_series(const ws_world *w);
  * The command prints them like the loader's. */
 const char *const *ws_world_warnings(const ws_world *w);
 
+/* Cells and UEs (after ws_world_finish: their rows; NULL and *n = 0 when
+ * the scenario has none). Owned by the world. */
+const ws_cell_stats *ws_world_cells(const ws_world *w, unsigned *n);
+const ws_ue_stats *ws_world_ues(const ws_world *w, unsigned *n);
+/* The coverage map (best server on a grid over the cells and UEs), or NULL
+ * without cells. Owned by the world. */
+const ws_coverage *ws_world_coverage(const ws_world *w);
+
 /* The network (nodes, links, routes), for observers such as traces. Owned
  * by the world. */
 ws_net *ws_world_net(const ws_world *w);

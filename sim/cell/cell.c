@@ -3,7 +3,8 @@
  * computes this slot's SINRs with every cell's RB activity, draws block
  * errors, feeds HARQ and RLC back and measures CQI reports. The uplink
  * runs alongside: its own scheduler per cell, ws_medium_ul_sinr once per slot.
- * Model: docs/cells.md, "The cell engine". */
+ * Cells can be switched off and UEs moved or detached while running (their
+ * cells' UE lists are dynamic). Model: docs/cells.md, "The cell engine". */
 #include <math.h>
 #include <string.h>
 
@@ -22,9 +23,12 @@ typedef struct ws_cellnet ws_cellnet;
 typedef struct {
   ws_cellnet *cn;
   uint32_t index;      /* in the medium */
-  uint32_t cell;       /* serving cell */
+  uint32_t cell;       /* serving cell, WS_CELLNET_NO_CELL: detached */
   uint32_t local;      /* index among the cell's UEs (the scheduler's k) */
   bool full_buffer;
+  bool leaving;        /* in a move: RLC drops are WS_CELLNET_DROP_DETACH */
+  double pmax_dbm;     /* UL power control's Pmax */
+  double last_sinr_db; /* wideband SINR of the last CQI measurement */
   ws_rlc *rlc;
   ws_phy_harq *harq;
   ws_rlc_tb *tb[WS_PHY_HARQ_PROCESSES];         /* block of each process */
@@ -54,11 +58,17 @@ typedef struct {
 
 /* One cell. */
 typedef struct {
+  bool on;
+  /* its settings (cfg's unless ws_cellnet_set_cell_params) */
+  const char *sched_name; /* the registry's string */
+  ws_time pf_window_ns, cqi_period_ns, cqi_delay_ns;
+  ws_powerctl_config pc;  /* p0 and alpha (pmax is the UE's) */
   uint32_t n_ue;
-  uint32_t *ues;        /* [n_ue] medium indices */
+  uint32_t cap;         /* room in the arrays below and the schedulers' max_ues */
+  uint32_t *ues;        /* [cap] medium indices, n_ue of them */
   ws_scheduler *sched;
-  ws_sched_ue *sue;     /* [n_ue] */
-  double *rate_bits;    /* [n_ue * n_rb] */
+  ws_sched_ue *sue;     /* [cap] */
+  double *rate_bits;    /* [cap * n_rb] */
   const ws_sched_result *res; /* this slot's allocation */
   ws_scheduler *ul_sched;
   ws_sched_ue *ul_sue;
@@ -80,14 +90,30 @@ struct ws_cellnet {
   int32_t *ul_rb_ue;    /* [n_cells * n_rb] this slot's UL grants (medium UE) */
   double *ul_power;     /* [n_ues] UL transmit power this slot, dBm */
   double *ul_sinr;      /* [n_cells * n_rb] */
-  ws_powerctl_config pc;
+  uint64_t *on_mask;    /* [n_cells * words] all ones for cells that are on */
+  uint32_t n_off;       /* cells that are off */
+  ws_cellnet_drop_fn drop_fn;
   double cqi_bits[WS_PHY_N_CQI]; /* bits per RB at the MCS of each CQI */
   uint32_t *rb_sb;      /* [n_rb] subband of each RB */
   uint64_t slot;        /* slots run */
+  uint64_t slot0;       /* slot count at the last ws_cellnet_reset_stats */
   bool started;
+  bool in_slot;         /* inside slot_event (moves are refused) */
   ws_event_id next_ev;
   bool ev_pending;
 };
+
+static int32_t strongest_on(const ws_cellnet *cn, uint32_t ue);
+
+/* The registry's string of a known scheduler name (outlives the caller's). */
+static const char *
+registry_name(const char *name)
+{
+  for (const char *const *n = ws_scheduler_names(); *n; n++)
+    if (strcmp(*n, name) == 0)
+      return *n;
+  g_assert_not_reached();
+}
 
 /* ---- RLC callbacks ------------------------------------------------------ */
 
@@ -102,16 +128,38 @@ on_deliver(void *ctx, ws_packet *p)
     ws_packet_free(u->cn->cfg.pool, p);
 }
 
+/* Hands a packet the engine gives up on to the drop callback, or frees it. */
+static void
+give_up(ws_cellnet *cn, uint32_t ue, bool dl, ws_packet *p, ws_cellnet_drop_reason why)
+{
+  if (cn->drop_fn)
+    cn->drop_fn(cn->cfg.ctx, ue, dl, p, why);
+  else if (cn->cfg.pool)
+    ws_packet_free(cn->cfg.pool, p);
+}
+
+/* The engine's reason for an RLC drop: whatever a move discards (blocks
+ * abandoned in flight, flushed buffers) is a detach drop. */
+static ws_cellnet_drop_reason
+drop_reason(const cn_ue *u, ws_rlc_drop_reason why)
+{
+  if (why == WS_RLC_DROP_FLUSH || u->leaving)
+    return WS_CELLNET_DROP_DETACH;
+  return why == WS_RLC_DROP_BUFFER ? WS_CELLNET_DROP_BUFFER : WS_CELLNET_DROP_RADIO;
+}
+
 static void
 on_drop(void *ctx, ws_packet *p, ws_rlc_drop_reason why)
 {
   cn_ue *u = ctx;
-  if (why == WS_RLC_DROP_BUFFER)
+  ws_cellnet_drop_reason r = drop_reason(u, why);
+  if (r == WS_CELLNET_DROP_DETACH)
+    u->st.detach_drops++;
+  else if (r == WS_CELLNET_DROP_BUFFER)
     u->st.buffer_drops++;
   else
     u->st.reassembly_drops++;
-  if (u->cn->cfg.pool)
-    ws_packet_free(u->cn->cfg.pool, p);
+  give_up(u->cn, u->index, true, p, r);
 }
 
 static void
@@ -129,12 +177,14 @@ static void
 on_ul_drop(void *ctx, ws_packet *p, ws_rlc_drop_reason why)
 {
   cn_ue *u = ctx;
-  if (why == WS_RLC_DROP_BUFFER)
+  ws_cellnet_drop_reason r = drop_reason(u, why);
+  if (r == WS_CELLNET_DROP_DETACH)
+    u->st.ul.detach_drops++;
+  else if (r == WS_CELLNET_DROP_BUFFER)
     u->st.ul.buffer_drops++;
   else
     u->st.ul.reassembly_drops++;
-  if (u->cn->cfg.pool)
-    ws_packet_free(u->cn->cfg.pool, p);
+  give_up(u->cn, u->index, false, p, r);
 }
 
 static ws_rlc *
@@ -212,25 +262,31 @@ ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg)
   cn->rb_sb = g_new0(uint32_t, cn->n_rb);
   for (uint32_t r = 0; r < cn->n_rb; r++)
     cn->rb_sb[r] = ws_medium_subband_of_rb(m, r);
-  cn->pc = (ws_powerctl_config){.p0_dbm = cfg->pc_p0_dbm, .alpha = cfg->pc_alpha,
-                                .pmax_dbm = cfg->ue_pmax_dbm};
+  cn->on_mask = g_new0(uint64_t, (size_t)cn->n_cells * cn->words);
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    cn_cell *cl = &cn->cells[c];
+    cl->on = true;
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      cn->on_mask[(size_t)c * cn->words + r / 64] |= UINT64_C(1) << (r % 64);
+    cl->sched_name = registry_name(sname);
+    cl->pf_window_ns = cn->cfg.pf_window_ns;
+    cl->cqi_period_ns = cn->cfg.cqi_period_ns;
+    cl->cqi_delay_ns = cn->cfg.cqi_delay_ns;
+    cl->pc = (ws_powerctl_config){.p0_dbm = cfg->pc_p0_dbm, .alpha = cfg->pc_alpha,
+                                  .pmax_dbm = cfg->ue_pmax_dbm};
+  }
   for (uint32_t i = 0; i < cn->n_ues; i++) {
     cn_ue *u = &cn->ues[i];
     u->cn = cn;
     u->index = i;
     u->cell = ws_medium_best_cell(m, i);
+    u->st.cell = u->cell;
+    u->pmax_dbm = cfg->ue_pmax_dbm;
+    u->last_sinr_db = NAN;
     u->harq = ws_phy_harq_new(cn->n_rb);
     u->cqi_init = g_new0(uint8_t, 1 + cn->n_sb);
     u->cqi_now = g_new0(uint8_t, 1 + cn->n_sb);
     u->slot_pid = -1;
-    /* Offsets spread the UEs' reports over the period (by slot). */
-    ws_time slots_per_period = cn->cfg.cqi_period_ns / cn->cfg.carrier.slot_ns;
-    if (slots_per_period < 1)
-      slots_per_period = 1;
-    ws_time off = (ws_time)(i % (uint64_t)slots_per_period) * cn->cfg.carrier.slot_ns;
-    if (off >= cn->cfg.cqi_period_ns)
-      off = 0;
-    u->cqi = ws_cqi_reports_new(cn->cfg.cqi_period_ns, cn->cfg.cqi_delay_ns, off, 1 + cn->n_sb);
     char ent[48];
     g_snprintf(ent, sizeof ent, "ue %u", i);
     ws_rng_init(&u->rng, cn->cfg.seed, cn->cfg.run, ent, "harq block errors");
@@ -278,6 +334,7 @@ ws_cellnet_free(ws_cellnet *cn)
   g_free(cn->ul_power);
   g_free(cn->ul_sinr);
   g_free(cn->rb_sb);
+  g_free(cn->on_mask);
   g_free(cn);
 }
 
@@ -287,7 +344,12 @@ ws_cellnet_attach(ws_cellnet *cn, uint32_t ue, int32_t cell)
 {
   g_return_val_if_fail(cn && !cn->started && ue < cn->n_ues, false);
   g_return_val_if_fail(cell < 0 || (uint32_t)cell < cn->n_cells, false);
-  cn->ues[ue].cell = cell < 0 ? ws_medium_best_cell(cn->m, ue) : (uint32_t)cell;
+  if (cell < 0) /* out of coverage or not: reported as such at start */
+    cell = strongest_on(cn, ue);
+  if (cell >= 0 && !cn->cells[cell].on)
+    return false;
+  cn->ues[ue].cell = cell < 0 ? WS_CELLNET_NO_CELL : (uint32_t)cell;
+  cn->ues[ue].st.cell = cn->ues[ue].cell;
   return true;
 }
 
@@ -325,7 +387,9 @@ ws_cellnet_set_ul_full_buffer(ws_cellnet *cn, uint32_t ue, bool full_buffer)
 static uint8_t
 ul_probe_cqi(ws_cellnet *cn, const cn_ue *u)
 {
-  double snr_db = ws_powerctl_per_rb_dbm(&cn->pc, 1, u->pl_db) - u->pl_db -
+  ws_powerctl_config pc = cn->cells[u->cell].pc;
+  pc.pmax_dbm = u->pmax_dbm;
+  double snr_db = ws_powerctl_per_rb_dbm(&pc, 1, u->pl_db) - u->pl_db -
                   ws_medium_ul_noise_rb_dbm(cn->m, u->cell);
   double lin = pow(10, snr_db / 10);
   return (uint8_t)ws_phy_cqi_from_sinr(&lin, 1);
@@ -358,7 +422,164 @@ report_cqi(ws_cellnet *cn, cn_ue *u, ws_time now)
   u->st.cqi_sum += u->cqi_now[0];
   if (u->cqi_now[0] == 0)
     u->st.cqi_zero_reports++;
-  u->st.sinr_db_sum += ws_medium_mean_sinr_db(cn->sinr, cn->n_rb);
+  u->last_sinr_db = ws_medium_mean_sinr_db(cn->sinr, cn->n_rb);
+  u->st.sinr_db_sum += u->last_sinr_db;
+}
+
+/* ---- cells' UE lists ---------------------------------------------------- */
+
+/* A scheduler of cell cl for UE indices 0..cap-1 carrying the served-rate
+ * averages of UEs 0..n_ue-1 of old (freed). The policy's private state
+ * (round robin's rotation) restarts. */
+static ws_scheduler *
+regrow_scheduler(ws_cellnet *cn, const cn_cell *cl, ws_scheduler *old, uint32_t cap)
+{
+  ws_scheduler_config sc = {.name = cl->sched_name,
+                            .n_rb = cn->n_rb,
+                            .rbg_size = cn->cfg.rbg_size,
+                            .max_ues = cap,
+                            .slot_ns = cn->cfg.carrier.slot_ns,
+                            .pf_window_ns = cl->pf_window_ns};
+  ws_scheduler *s = ws_scheduler_new(&sc);
+  g_assert(s);
+  if (old) {
+    for (uint32_t k = 0; k < cl->n_ue; k++)
+      ws_scheduler_set_avg_bps(s, k, ws_scheduler_avg_bps(old, k));
+    ws_scheduler_free(old);
+  }
+  return s;
+}
+
+/* Gives cell cl room for cap UEs (its arrays and schedulers). */
+static void
+cell_reserve(ws_cellnet *cn, cn_cell *cl, uint32_t cap)
+{
+  cl->ues = g_renew(uint32_t, cl->ues, cap);
+  cl->sue = g_renew(ws_sched_ue, cl->sue, cap);
+  cl->rate_bits = g_renew(double, cl->rate_bits, (size_t)cap * cn->n_rb);
+  cl->sched = regrow_scheduler(cn, cl, cl->sched, cap);
+  if (cn->cfg.uplink) {
+    cl->ul_sue = g_renew(ws_sched_ue, cl->ul_sue, cap);
+    cl->ul_rate = g_renew(double, cl->ul_rate, (size_t)cap * cn->n_rb);
+    cl->ul_sched = regrow_scheduler(cn, cl, cl->ul_sched, cap);
+  }
+  cl->cap = cap;
+}
+
+/* New CQI report timing for u from its serving cell's period and delay.
+ * Offsets spread the UEs' reports over the period (by slot). */
+static void
+ue_cqi_timing(ws_cellnet *cn, cn_ue *u)
+{
+  const cn_cell *cl = &cn->cells[u->cell];
+  ws_cqi_reports_free(u->cqi);
+  ws_time slots_per_period = cl->cqi_period_ns / cn->cfg.carrier.slot_ns;
+  if (slots_per_period < 1)
+    slots_per_period = 1;
+  ws_time off = (ws_time)(u->index % (uint64_t)slots_per_period) * cn->cfg.carrier.slot_ns;
+  if (off >= cl->cqi_period_ns)
+    off = 0;
+  u->cqi = ws_cqi_reports_new(cl->cqi_period_ns, cl->cqi_delay_ns, off, 1 + cn->n_sb);
+}
+
+/* Appends u to cell c's list (running engine) at now: a fresh PF average,
+ * CQI timing, UL path loss and probe, coverage flag and an initial CQI
+ * measured with every cell that is on transmitting on every RB (a
+ * pessimistic start, as an idle-mode measurement would be). */
+static void
+ue_join(ws_cellnet *cn, cn_ue *u, uint32_t c, ws_time now)
+{
+  cn_cell *cl = &cn->cells[c];
+  if (cl->n_ue == cl->cap) {
+    uint32_t cap = MIN(MAX(2 * cl->cap, 4u), cn->n_ues);
+    g_assert(cap > cl->n_ue);
+    cell_reserve(cn, cl, cap);
+  }
+  uint32_t k = cl->n_ue++;
+  cl->ues[k] = u->index;
+  u->local = k;
+  ws_scheduler_reset_ue(cl->sched, k);
+  if (cl->ul_sched)
+    ws_scheduler_reset_ue(cl->ul_sched, k);
+  cl->st.ues++;
+  u->cell = c;
+  u->st.cell = c;
+  u->slot_pid = -1;
+  u->ul_slot_pid = -1;
+  ue_cqi_timing(cn, u);
+  if (cn->cfg.uplink) {
+    u->pl_db = -ws_medium_gain_db(cn->m, u->index, c);
+    u->ul_cqi = ul_probe_cqi(cn, u);
+    u->ul_cqi_slot = cn->slot;
+  }
+  u->st.out_of_coverage = ws_cellnet_best_cell(cn, u->index) < 0;
+  if (u->st.out_of_coverage)
+    cl->st.out_of_coverage++;
+  ws_medium_dl_sinr(cn->m, u->index, c, now, cn->n_off ? cn->on_mask : NULL, cn->sinr, NULL);
+  measure_cqi(cn, u->cqi_init);
+  u->last_sinr_db = ws_medium_mean_sinr_db(cn->sinr, cn->n_rb);
+}
+
+/* Takes u out of its cell's list (running engine): the last UE of the list
+ * takes its index, with its PF averages. */
+static void
+ue_leave(ws_cellnet *cn, cn_ue *u)
+{
+  cn_cell *cl = &cn->cells[u->cell];
+  uint32_t k = u->local, last = --cl->n_ue;
+  g_assert(cl->ues[k] == u->index);
+  if (k != last) {
+    uint32_t moved = cl->ues[last];
+    cl->ues[k] = moved;
+    cn->ues[moved].local = k;
+    ws_scheduler_set_avg_bps(cl->sched, k, ws_scheduler_avg_bps(cl->sched, last));
+    if (cl->ul_sched)
+      ws_scheduler_set_avg_bps(cl->ul_sched, k, ws_scheduler_avg_bps(cl->ul_sched, last));
+  }
+  cl->st.ues--;
+  if (u->st.out_of_coverage)
+    cl->st.out_of_coverage--;
+  u->cell = WS_CELLNET_NO_CELL;
+  u->st.cell = WS_CELLNET_NO_CELL;
+  u->last_sinr_db = NAN;
+  u->slot_pid = -1;
+  u->ul_slot_pid = -1;
+}
+
+/* Abandons the HARQ processes of one direction: each block in flight is
+ * lost to its RLC; the entity restarts idle. */
+static ws_phy_harq *
+abandon_harq(ws_cellnet *cn, ws_phy_harq *h, ws_rlc *rlc, ws_rlc_tb **tb, uint64_t *ready)
+{
+  bool busy = false;
+  for (unsigned pid = 0; pid < WS_PHY_HARQ_PROCESSES; pid++) {
+    busy |= ws_phy_harq_process_get(h, pid)->busy;
+    if (tb[pid]) {
+      ws_rlc_tb_lost(rlc, tb[pid]);
+      tb[pid] = NULL;
+    }
+    ready[pid] = 0;
+  }
+  if (!busy)
+    return h;
+  ws_phy_harq_free(h);
+  return ws_phy_harq_new(cn->n_rb);
+}
+
+/* What a move does to u's link state: HARQ abandoned, the segments it held
+ * lost, the RLC re-established (waiting packets kept when keep_buffers). */
+static void
+ue_reset_link(ws_cellnet *cn, cn_ue *u, bool keep_buffers)
+{
+  u->leaving = true;
+  u->harq = abandon_harq(cn, u->harq, u->rlc, u->tb, u->retx_ready_slot);
+  if (u->ul_harq)
+    u->ul_harq = abandon_harq(cn, u->ul_harq, u->ul_rlc, u->ul_tb, u->ul_retx_ready_slot);
+  if (u->rlc)
+    ws_rlc_flush(u->rlc, !keep_buffers);
+  if (u->ul_rlc)
+    ws_rlc_flush(u->ul_rlc, !keep_buffers);
+  u->leaving = false;
 }
 
 /* ---- the slot ----------------------------------------------------------- */
@@ -371,56 +592,24 @@ ws_cellnet_start(ws_cellnet *cn, ws_time at_ns)
 {
   g_return_if_fail(cn && !cn->started);
   cn->started = true;
+  /* Room for the attached UEs plus a few arrivals (grown by doubling). */
   for (uint32_t i = 0; i < cn->n_ues; i++)
-    cn->cells[cn->ues[i].cell].n_ue++;
+    if (cn->ues[i].cell != WS_CELLNET_NO_CELL)
+      cn->cells[cn->ues[i].cell].n_ue++;
   for (uint32_t c = 0; c < cn->n_cells; c++) {
     cn_cell *cl = &cn->cells[c];
-    uint32_t n = cl->n_ue ? cl->n_ue : 1;
-    cl->ues = g_new0(uint32_t, n);
-    cl->sue = g_new0(ws_sched_ue, n);
-    cl->rate_bits = g_new0(double, (size_t)n * cn->n_rb);
-    ws_scheduler_config sc = {.name = cn->cfg.scheduler,
-                              .n_rb = cn->n_rb,
-                              .rbg_size = cn->cfg.rbg_size,
-                              .max_ues = n,
-                              .slot_ns = cn->cfg.carrier.slot_ns,
-                              .pf_window_ns = cn->cfg.pf_window_ns};
-    cl->sched = ws_scheduler_new(&sc);
-    g_assert(cl->sched);
-    if (cn->cfg.uplink) {
-      cl->ul_sched = ws_scheduler_new(&sc);
-      cl->ul_sue = g_new0(ws_sched_ue, n);
-      cl->ul_rate = g_new0(double, (size_t)n * cn->n_rb);
-    }
-    cl->st.ues = cl->n_ue;
+    uint32_t n = cl->n_ue;
     cl->n_ue = 0;
+    cell_reserve(cn, cl, MAX(MIN(n + n / 8 + 2, cn->n_ues), 1u));
   }
-  double cqi1_db = ws_phy_cqi_threshold_db(1);
   for (uint32_t i = 0; i < cn->n_ues; i++) {
     cn_ue *u = &cn->ues[i];
-    cn_cell *cl = &cn->cells[u->cell];
-    u->local = cl->n_ue;
-    cl->ues[cl->n_ue++] = i;
-    u->st.cell = u->cell;
     if (!u->rlc)
       u->rlc = make_rlc(cn, u);
-    if (cn->cfg.uplink) {
-      if (!u->ul_rlc)
-        u->ul_rlc = make_ul_rlc(cn, u);
-      u->pl_db = -ws_medium_gain_db(cn->m, i, u->cell);
-      u->ul_cqi = ul_probe_cqi(cn, u);
-    }
-    /* The best cell by RSRP has the best geometry SINR (the total received
-     * power is the same for every choice), so checking it suffices. */
-    uint32_t best = ws_medium_best_cell(cn->m, i);
-    if (ws_medium_wideband_sinr_db(cn->m, i, best) < cqi1_db) {
-      u->st.out_of_coverage = true;
-      cn->cells[u->cell].st.out_of_coverage++;
-    }
-    /* Initial CQI: every cell transmitting on every RB (a pessimistic
-     * start, as an idle-mode measurement would be). */
-    ws_medium_dl_sinr(cn->m, i, u->cell, at_ns, NULL, cn->sinr, NULL);
-    measure_cqi(cn, u->cqi_init);
+    if (cn->cfg.uplink && !u->ul_rlc)
+      u->ul_rlc = make_ul_rlc(cn, u);
+    if (u->cell != WS_CELLNET_NO_CELL)
+      ue_join(cn, u, u->cell, at_ns);
   }
   cn->next_ev = ws_sim_schedule_at(cn->sim, at_ns, slot_event, cn);
   cn->ev_pending = true;
@@ -446,6 +635,8 @@ schedule_cell(ws_cellnet *cn, uint32_t c, ws_time now)
   memset(act, 0, cn->words * sizeof *act);
   cl->res = NULL;
   cl->st.slots++;
+  if (!cl->on)
+    return; /* no UEs (detached when it went off), no RBs available */
   cl->st.rbs_available += cn->n_rb;
   if (cl->n_ue == 0)
     return;
@@ -577,7 +768,7 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
   cl->ul_res = NULL;
   if (cl->n_ue == 0)
     return;
-  uint64_t probe_slots = (uint64_t)(cn->cfg.cqi_period_ns / cn->cfg.carrier.slot_ns);
+  uint64_t probe_slots = (uint64_t)(cl->cqi_period_ns / cn->cfg.carrier.slot_ns);
   for (uint32_t k = 0; k < cl->n_ue; k++) {
     cn_ue *u = &cn->ues[cl->ues[k]];
     u->ul_slot_pid = -1;
@@ -631,7 +822,9 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
       u->st.ul.first_tx++;
     }
     u->ul_slot_pid = pid;
-    cn->ul_power[u->index] = ws_powerctl_pusch_dbm(&cn->pc, n, u->pl_db);
+    ws_powerctl_config pc = cl->pc;
+    pc.pmax_dbm = u->pmax_dbm;
+    cn->ul_power[u->index] = ws_powerctl_pusch_dbm(&pc, n, u->pl_db);
   }
 }
 
@@ -686,6 +879,7 @@ slot_event(ws_sim *sim, void *ctx)
   ws_cellnet *cn = ctx;
   ws_time now = ws_sim_now(sim);
   cn->ev_pending = false;
+  cn->in_slot = true;
   for (uint32_t c = 0; c < cn->n_cells; c++)
     schedule_cell(cn, c, now);
   for (uint32_t c = 0; c < cn->n_cells; c++)
@@ -697,6 +891,7 @@ slot_event(ws_sim *sim, void *ctx)
     for (uint32_t c = 0; c < cn->n_cells; c++)
       receive_cell_ul(cn, c);
   }
+  cn->in_slot = false;
   cn->slot++;
   cn->next_ev = ws_sim_schedule(sim, cn->cfg.carrier.slot_ns, slot_event, cn);
   cn->ev_pending = true;
@@ -714,6 +909,11 @@ ws_cellnet_dl_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p)
     u->rlc = make_rlc(cn, u);
   g_return_val_if_fail(!u->full_buffer, false);
   u->st.enqueued_packets++;
+  if (u->cell == WS_CELLNET_NO_CELL) {
+    u->st.buffer_drops++;
+    give_up(cn, ue, true, p, WS_CELLNET_DROP_BUFFER);
+    return false;
+  }
   return ws_rlc_enqueue(u->rlc, p);
 }
 
@@ -727,6 +927,11 @@ ws_cellnet_ul_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p)
     u->ul_rlc = make_ul_rlc(cn, u);
   g_return_val_if_fail(!u->ul_full_buffer, false);
   u->st.ul.enqueued_packets++;
+  if (u->cell == WS_CELLNET_NO_CELL) {
+    u->st.ul.buffer_drops++;
+    give_up(cn, ue, false, p, WS_CELLNET_DROP_BUFFER);
+    return false;
+  }
   return ws_rlc_enqueue(u->ul_rlc, p);
 }
 
@@ -756,14 +961,17 @@ ws_cellnet_ue_pending_packets(const ws_cellnet *cn, uint32_t ue)
   /* Accepted and neither delivered nor dropped (a packet partly sent is
    * both waiting and in flight, so the RLC's two counts overlap). */
   const ws_rlc_stats *s = ws_rlc_get_stats(r);
-  uint64_t pend = s->enqueued_packets - s->delivered_packets - s->reassembly_drops;
+  uint64_t pend =
+      s->enqueued_packets - s->delivered_packets - s->reassembly_drops - s->flushed_packets;
   return pend;
 }
 
+/* Measured time: slots since the last reset (every cell counts every
+ * slot, on or off, so the cells' count is the engine's). */
 static double
-elapsed_s(const ws_cellnet *cn, uint32_t cell)
+elapsed_s(const ws_cellnet *cn)
 {
-  return (double)cn->cells[cell].st.slots * (double)cn->cfg.carrier.slot_ns * 1e-9;
+  return (double)(cn->slot - cn->slot0) * (double)cn->cfg.carrier.slot_ns * 1e-9;
 }
 
 /* Derived figures; see cell.h. */
@@ -784,7 +992,7 @@ ws_cellnet_ue_mean_cqi(const ws_cellnet *cn, uint32_t ue)
 double
 ws_cellnet_ue_dl_throughput_bps(const ws_cellnet *cn, uint32_t ue)
 {
-  double t = elapsed_s(cn, cn->ues[ue].cell);
+  double t = elapsed_s(cn);
   return t > 0 ? (double)cn->ues[ue].st.data_bits / t : NAN;
 }
 
@@ -798,7 +1006,7 @@ ws_cellnet_ue_bler(const ws_cellnet *cn, uint32_t ue)
 double
 ws_cellnet_ue_ul_throughput_bps(const ws_cellnet *cn, uint32_t ue)
 {
-  double t = elapsed_s(cn, cn->ues[ue].cell);
+  double t = elapsed_s(cn);
   return t > 0 ? (double)cn->ues[ue].st.ul.data_bits / t : NAN;
 }
 
@@ -819,7 +1027,7 @@ ws_cellnet_cell_rb_utilisation(const ws_cellnet *cn, uint32_t cell)
 double
 ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell)
 {
-  double t = elapsed_s(cn, cell);
+  double t = elapsed_s(cn);
   return t > 0 ? (double)cn->cells[cell].st.decoded_bits / t : NAN;
 }
 
@@ -827,4 +1035,198 @@ double
 ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell)
 {
   return ws_cellnet_cell_throughput_bps(cn, cell) / cn->cfg.carrier.bandwidth_hz;
+}
+
+/* ---- the dynamic API (scenario wiring, mobility) ------------------------ */
+
+/* Sets the drop callback; see cell.h. Its ctx is cfg.ctx. */
+void
+ws_cellnet_set_drop_fn(ws_cellnet *cn, ws_cellnet_drop_fn fn)
+{
+  g_return_if_fail(cn && !cn->started);
+  cn->drop_fn = fn;
+}
+
+/* Per-cell settings; see cell.h. */
+bool
+ws_cellnet_set_cell_params(ws_cellnet *cn, uint32_t cell, const ws_cellnet_cell_params *p)
+{
+  g_return_val_if_fail(cn && !cn->started && cell < cn->n_cells && p, false);
+  g_return_val_if_fail(!p->scheduler || ws_scheduler_known(p->scheduler), false);
+  cn_cell *cl = &cn->cells[cell];
+  if (p->scheduler)
+    cl->sched_name = registry_name(p->scheduler);
+  if (p->pf_window_ns > 0)
+    cl->pf_window_ns = p->pf_window_ns;
+  if (p->cqi_period_ns > 0)
+    cl->cqi_period_ns = p->cqi_period_ns;
+  if (p->cqi_no_delay)
+    cl->cqi_delay_ns = 0;
+  else if (p->cqi_delay_ns > 0)
+    cl->cqi_delay_ns = p->cqi_delay_ns;
+  if (p->set_pc) {
+    cl->pc.p0_dbm = p->pc_p0_dbm;
+    cl->pc.alpha = p->pc_alpha;
+  }
+  return true;
+}
+
+/* A UE's Pmax; see cell.h. */
+bool
+ws_cellnet_set_ue_pmax(ws_cellnet *cn, uint32_t ue, double pmax_dbm)
+{
+  g_return_val_if_fail(cn && !cn->started && ue < cn->n_ues && isfinite(pmax_dbm), false);
+  cn->ues[ue].pmax_dbm = pmax_dbm;
+  return true;
+}
+
+/* Wideband (geometry) SINR of ue from serving, dB, with the cells that are
+ * on interfering on every RB: ws_medium_wideband_sinr_db restricted to
+ * them. A cell's per-RB power is its RSRP (per RE) + 10 log10(12). */
+static double
+wideband_sinr_on_db(const ws_cellnet *cn, uint32_t ue, uint32_t serving)
+{
+  double s_mw = 0, i_mw = 0;
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    if (!cn->cells[c].on && c != serving)
+      continue;
+    double mw = pow(10, (ws_medium_rsrp_dbm(cn->m, ue, c) + 10 * log10(12.0)) / 10);
+    if (c == serving)
+      s_mw = mw;
+    else
+      i_mw += mw;
+  }
+  double noise_mw = pow(10, ws_medium_dl_noise_rb_dbm(cn->m, ue) / 10);
+  return 10 * log10(s_mw / (noise_mw + i_mw));
+}
+
+/* The cell that is on with the strongest RSRP at ue (ties: the lowest
+ * index), or -1 when every cell is off. */
+static int32_t
+strongest_on(const ws_cellnet *cn, uint32_t ue)
+{
+  int32_t best = -1;
+  double best_dbm = -INFINITY;
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    if (!cn->cells[c].on)
+      continue;
+    double p = ws_medium_rsrp_dbm(cn->m, ue, c);
+    if (best < 0 || p > best_dbm) { /* ties: the lowest index */
+      best_dbm = p;
+      best = (int32_t)c;
+    }
+  }
+  return best;
+}
+
+/* The best cell that is on; see cell.h. */
+int32_t
+ws_cellnet_best_cell(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, -1);
+  int32_t best = strongest_on(cn, ue);
+  /* The best cell by RSRP has the best geometry SINR (the total received
+   * power is the same for every choice), so checking it suffices. */
+  if (best >= 0 && wideband_sinr_on_db(cn, ue, (uint32_t)best) < ws_phy_cqi_threshold_db(1))
+    return -1;
+  return best;
+}
+
+/* Switches a cell off or on; see cell.h. */
+void
+ws_cellnet_set_cell_on(ws_cellnet *cn, uint32_t cell, bool on)
+{
+  g_return_if_fail(cn && cell < cn->n_cells && !cn->in_slot);
+  cn_cell *cl = &cn->cells[cell];
+  if (cl->on == on)
+    return;
+  cl->on = on;
+  cn->n_off += on ? -1u : 1u;
+  uint64_t *mask = cn->on_mask + (size_t)cell * cn->words;
+  memset(mask, 0, cn->words * sizeof *mask);
+  if (on) {
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      mask[r / 64] |= UINT64_C(1) << (r % 64);
+    return;
+  }
+  if (cn->started) {
+    while (cl->n_ue > 0) /* from the end: no UE changes index */
+      ws_cellnet_move_ue(cn, cl->ues[cl->n_ue - 1], -1, false);
+  } else {
+    for (uint32_t i = 0; i < cn->n_ues; i++)
+      if (cn->ues[i].cell == cell)
+        ws_cellnet_move_ue(cn, i, -1, false);
+  }
+}
+
+/* Whether a cell is on; see cell.h. */
+bool
+ws_cellnet_cell_is_on(const ws_cellnet *cn, uint32_t cell)
+{
+  g_return_val_if_fail(cn && cell < cn->n_cells, false);
+  return cn->cells[cell].on;
+}
+
+/* Moves or detaches a UE; see cell.h. Not from inside the engine's own
+ * callbacks (deliver, drop), which run in the middle of a slot. */
+bool
+ws_cellnet_move_ue(ws_cellnet *cn, uint32_t ue, int32_t cell, bool keep_buffers)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues && !cn->in_slot, false);
+  g_return_val_if_fail(cell < 0 || (uint32_t)cell < cn->n_cells, false);
+  if (cell >= 0 && !cn->cells[cell].on)
+    return false;
+  cn_ue *u = &cn->ues[ue];
+  ue_reset_link(cn, u, keep_buffers);
+  if (!cn->started) {
+    u->cell = cell < 0 ? WS_CELLNET_NO_CELL : (uint32_t)cell;
+    u->st.cell = u->cell;
+    return true;
+  }
+  if (u->cell != WS_CELLNET_NO_CELL)
+    ue_leave(cn, u);
+  if (cell >= 0)
+    ue_join(cn, u, (uint32_t)cell, ws_sim_now(cn->sim));
+  return true;
+}
+
+/* The serving cell; see cell.h. */
+int32_t
+ws_cellnet_ue_cell(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, -1);
+  uint32_t c = cn->ues[ue].cell;
+  return c == WS_CELLNET_NO_CELL ? -1 : (int32_t)c;
+}
+
+/* Restarts the counters; see cell.h. */
+void
+ws_cellnet_reset_stats(ws_cellnet *cn)
+{
+  g_return_if_fail(cn);
+  for (uint32_t i = 0; i < cn->n_ues; i++) {
+    ws_cellnet_ue_stats *s = &cn->ues[i].st;
+    *s = (ws_cellnet_ue_stats){.cell = s->cell, .out_of_coverage = s->out_of_coverage};
+  }
+  for (uint32_t c = 0; c < cn->n_cells; c++) {
+    ws_cellnet_cell_stats *s = &cn->cells[c].st;
+    *s = (ws_cellnet_cell_stats){.ues = s->ues, .out_of_coverage = s->out_of_coverage};
+  }
+  cn->slot0 = cn->slot;
+}
+
+/* The last measured wideband SINR; see cell.h. */
+double
+ws_cellnet_ue_last_sinr_db(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, NAN);
+  return cn->ues[ue].cell == WS_CELLNET_NO_CELL ? NAN : cn->ues[ue].last_sinr_db;
+}
+
+/* Slots run since start; see cell.h. */
+uint64_t
+ws_cellnet_slots(const ws_cellnet *cn)
+{
+  g_return_val_if_fail(cn, 0);
+  return cn->slot;
 }

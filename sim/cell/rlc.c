@@ -322,6 +322,45 @@ void ws_rlc_tb_received(ws_rlc *r, ws_rlc_tb *tb) { tb_done(r, tb, true); }
 
 void ws_rlc_tb_lost(ws_rlc *r, ws_rlc_tb *tb) { tb_done(r, tb, false); }
 
+/* Counts a discarded packet (unsent of its bytes never sent) and drops it. */
+static void flush_one(ws_rlc *r, ws_packet *p, uint32_t unsent) {
+  r->stats.flushed_packets++;
+  r->stats.flushed_bytes += p->ip_bytes;
+  r->stats.flushed_unsent_bytes += unsent;
+  drop(r, p, WS_RLC_DROP_FLUSH);
+}
+
+size_t ws_rlc_flush(ws_rlc *r, bool waiting_too) {
+  g_return_val_if_fail(r != NULL, 0);
+  if (r->cfg.full_buffer)
+    return 0;
+  g_return_val_if_fail(r->tbs_out == 0, 0);
+  size_t n = 0;
+  /* Each entry leaves the window before its callback runs (the callback
+   * may enqueue), as in window_advance. */
+  while (r->win_count > 0) {
+    rx_entry *e = &r->win[r->rx_next_sn & (r->win_cap - 1)];
+    rx_entry done = *e;
+    *e = (rx_entry){0};
+    r->rx_next_sn++;
+    r->win_count--;
+    flush_one(r, done.pkt, done.total - done.pulled);
+    n++;
+  }
+  if (waiting_too) {
+    ws_packet *p = r->tx_head;
+    r->tx_head = r->tx_tail = NULL;
+    r->tx_packets = 0;
+    r->tx_bytes = 0;
+    for (ws_packet *next; p != NULL; p = next, n++) {
+      next = p->next;
+      p->next = NULL;
+      flush_one(r, p, p->ip_bytes);
+    }
+  }
+  return n;
+}
+
 size_t ws_rlc_in_flight_packets(const ws_rlc *r) {
   g_return_val_if_fail(r != NULL, 0);
   return r->win_count;
@@ -371,9 +410,10 @@ bool ws_rlc_check(const ws_rlc *r) {
   }
   /* Byte conservation: every accepted byte is waiting, in flight, delivered
    * or dropped at reassembly. */
-  if (s->data_bytes != s->delivered_bytes + s->reassembly_drop_bytes + window_pulled)
+  if (s->data_bytes != s->delivered_bytes + s->reassembly_drop_bytes + window_pulled +
+                          (s->flushed_bytes - s->flushed_unsent_bytes))
     return false;
-  if (s->enqueued_bytes != ws_rlc_buffer_bytes(r) + s->data_bytes)
+  if (s->enqueued_bytes != ws_rlc_buffer_bytes(r) + s->data_bytes + s->flushed_unsent_bytes)
     return false;
   return true;
 }

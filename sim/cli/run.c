@@ -174,6 +174,7 @@ static const char *parse_options(int *argc, char ***argv, run_options *o, gboole
     g_option_context_set_summary(
         ctx, "Runs the scenario and writes its results: report.html (map, charts,\n"
              "tables: docs/report.md), flows.csv, links.csv, timeseries.csv,\n"
+             "with cells also cells.csv, ues.csv and coverage.csv,\n"
              "summary.json and scenario.ini (the scenario as run),\n"
              "and the traces its [trace] group asks for (pcap/*.pcap, trace.txt);\n"
              "with replications, one folder per run and aggregate.csv.");
@@ -357,6 +358,34 @@ static void format_rate(double bps, char *buf, size_t len) {
   else g_snprintf(buf, len, "%.0f bit/s", bps);
 }
 
+/* The 3GPP headline of a run with cells (ws_radio_headline), two lines:
+ * nothing without cells; a direction without traffic is left out. */
+static void print_radio_headline(const ws_radio_headline *h) {
+  if (h->n_cells == 0) return;
+  GString *se = g_string_new(NULL), *p5 = g_string_new(NULL);
+  const char *dir_name[2] = {"DL", "UL"};
+  const double se_v[2] = {h->cell_se_dl, h->cell_se_ul};
+  const double p5_v[2] = {h->ue_p5_dl_bps, h->ue_p5_ul_bps};
+  for (int d = 0; d < 2; d++) {
+    if (isfinite(se_v[d]))
+      g_string_append_printf(se, "%s %s %.2f", se->len ? "," : "", dir_name[d], se_v[d]);
+    if (isfinite(p5_v[d])) {
+      char rate[32];
+      format_rate(p5_v[d], rate, sizeof rate);
+      g_string_append_printf(p5, "%s %s %s", p5->len ? "," : "", dir_name[d], rate);
+    }
+  }
+  printf("  cells: %u, UEs: %u (%u out of coverage)\n", h->n_cells, h->n_ues,
+         h->n_ues_out_of_coverage);
+  if (se->len || p5->len)
+    printf("  cell spectral efficiency%s bit/s/Hz/cell; 5th-percentile UE throughput%s\n",
+           se->len ? se->str : " -", p5->len ? p5->str : " -");
+  else
+    printf("  no UE had traffic: no spectral efficiency or UE throughput to report\n");
+  g_string_free(se, TRUE);
+  g_string_free(p5, TRUE);
+}
+
 static void print_summary(const char *dir, const ws_run_info *info, ws_flow_stats *const *flows,
                           unsigned n) {
   printf("%s: %.3f s simulated in %.2f s wall, %" G_GUINT64_FORMAT " events (%.2f M events/s)\n",
@@ -378,6 +407,7 @@ static void print_summary(const char *dir, const ws_run_info *info, ws_flow_stat
     }
     if (shown < n) printf("  ... and %u more flows in flows.csv\n", n - shown);
   }
+  print_radio_headline(&info->radio);
   printf("results: %s/\n", dir);
 }
 
@@ -525,6 +555,11 @@ static int run_one(ws_cli_job *job, const atomic_int *stop, gboolean show_progre
       .complete = !stopped,
   };
   fill_headline(&info, flows, n_flows);
+  unsigned n_cells, n_ues;
+  const ws_cell_stats *cells = ws_world_cells(world, &n_cells);
+  const ws_ue_stats *ues = ws_world_ues(world, &n_ues);
+  const ws_coverage *coverage = ws_world_coverage(world);
+  ws_radio_headline_compute(cells, n_cells, ues, n_ues, &info.radio);
 
   char *p_scenario = g_build_filename(dir, "scenario.ini", NULL);
   char *p_flows = g_build_filename(dir, "flows.csv", NULL);
@@ -540,6 +575,24 @@ static int run_one(ws_cli_job *job, const atomic_int *stop, gboolean show_progre
     else
       g_unlink(p_series); /* a stale series from an earlier run would mislead */
   }
+  /* Cells, UEs and the coverage map; stale ones removed likewise. */
+  char *p_cells = g_build_filename(dir, "cells.csv", NULL);
+  char *p_ues = g_build_filename(dir, "ues.csv", NULL);
+  char *p_coverage = g_build_filename(dir, "coverage.csv", NULL);
+  if (ok && n_cells > 0) {
+    ok = ws_metrics_write_cells(p_cells, cells, n_cells, &error) &&
+         ws_metrics_write_ues(p_ues, ues, n_ues, &error);
+  } else if (ok) {
+    g_unlink(p_cells);
+    g_unlink(p_ues);
+  }
+  if (ok && coverage)
+    ok = ws_metrics_write_coverage(p_coverage, coverage, &error);
+  else if (ok)
+    g_unlink(p_coverage);
+  g_free(p_cells);
+  g_free(p_ues);
+  g_free(p_coverage);
   /* report.html: the run at a glance, drawn from the same collectors. */
   if (ok) {
     char *p_report = g_build_filename(dir, "report.html", NULL);

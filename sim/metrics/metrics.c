@@ -1,7 +1,9 @@
 /* wisim metrics: running statistics (Welford, Student t), a log-linear
  * quantile histogram, time averages, RFC 3550 jitter, the per-flow/per-link
- * collectors and time series, and the atomic, locale-independent writers of
- * flows.csv, links.csv, timeseries.csv and summary.json (docs/outputs.md). */
+ * collectors and time series, the radio headline (cell spectral efficiency,
+ * 5th-percentile UE throughput), and the atomic, locale-independent writers
+ * of flows.csv, links.csv, cells.csv, ues.csv, coverage.csv, timeseries.csv
+ * and summary.json (docs/outputs.md). */
 
 #include "wisim/metrics.h"
 
@@ -9,6 +11,8 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -581,6 +585,12 @@ static void put_field(GString *out, const char *s)
 #define FMT_QBYTES "%.3f"  /* mean queue in bytes */
 #define FMT_VALUE "%.12g"  /* time-series values, whatever their unit */
 #define FMT_MOS "%.3f"     /* mean opinion score, 1..4.5 */
+#define FMT_METRES "%.3f"  /* positions: millimetre resolution */
+#define FMT_DEG "%.3f"     /* angles in degrees */
+#define FMT_HZ "%.0f"      /* bandwidths: whole hertz */
+#define FMT_DB "%.3f"      /* SINR in dB, RSRP in dBm */
+#define FMT_SE "%.6g"      /* spectral efficiency, bit/s/Hz */
+#define FMT_CQI "%.3f"     /* mean CQI index, 0..15 */
 
 /* Writes the buffer to a new outfile at path and commits it. */
 static bool write_whole(const char *path, const GString *text, GError **error)
@@ -749,6 +759,207 @@ bool ws_metrics_write_links(const char *path, ws_link_stats *const *links, unsig
   return ok;
 }
 
+/* ---- cells.csv, ues.csv, coverage.csv --------------------------------------- */
+
+/* A comma, then the value (empty when not finite). */
+static void col_double(GString *out, const char *format, double x)
+{
+  g_string_append_c(out, ',');
+  put_double(out, format, x);
+}
+
+static void col_u64(GString *out, uint64_t v)
+{
+  g_string_append_c(out, ',');
+  put_u64(out, v);
+}
+
+/* Booleans are 0/1 so that aggregate.csv averages them into a fraction of
+ * the runs (docs/outputs.md). */
+static void col_bool(GString *out, bool b)
+{
+  g_string_append(out, b ? ",1" : ",0");
+}
+
+bool ws_metrics_write_cells(const char *path, const ws_cell_stats *cells, unsigned n,
+                            GError **error)
+{
+  g_return_val_if_fail(path != NULL, false);
+  g_return_val_if_fail(cells != NULL || n == 0, false);
+  GString *out = g_string_new(
+      "cell,site,x_m,y_m,azimuth_deg,bandwidth_hz,ues,ues_out_of_coverage,rb_utilisation_dl,"
+      "rb_utilisation_ul,throughput_dl_bps,throughput_ul_bps,spectral_efficiency_dl,"
+      "spectral_efficiency_ul,bler_dl,harq_retx_dl,on_fraction\n");
+  for (unsigned i = 0; i < n; i++) {
+    const ws_cell_stats *c = &cells[i];
+    put_field(out, c->name);
+    g_string_append_c(out, ',');
+    if (c->site >= 0) /* a [cell] group belongs to no layout site: empty */
+      g_string_append_printf(out, "%d", c->site);
+    col_double(out, FMT_METRES, c->x_m);
+    col_double(out, FMT_METRES, c->y_m);
+    col_double(out, FMT_DEG, c->azimuth_deg);
+    col_double(out, FMT_HZ, c->bandwidth_hz);
+    col_u64(out, c->ues);
+    col_u64(out, c->ues_out_of_coverage);
+    col_double(out, FMT_RATIO, c->rb_utilisation_dl);
+    col_double(out, FMT_RATIO, c->rb_utilisation_ul);
+    col_double(out, FMT_RATE, c->throughput_dl_bps);
+    col_double(out, FMT_RATE, c->throughput_ul_bps);
+    col_double(out, FMT_SE, c->spectral_efficiency_dl);
+    col_double(out, FMT_SE, c->spectral_efficiency_ul);
+    col_double(out, FMT_RATIO, c->bler_dl);
+    col_u64(out, c->harq_retx_dl);
+    col_double(out, FMT_RATIO, c->on_fraction);
+    g_string_append_c(out, '\n');
+  }
+  bool ok = write_whole(path, out, error);
+  g_string_free(out, TRUE);
+  return ok;
+}
+
+bool ws_metrics_write_ues(const char *path, const ws_ue_stats *ues, unsigned n, GError **error)
+{
+  g_return_val_if_fail(path != NULL, false);
+  g_return_val_if_fail(ues != NULL || n == 0, false);
+  GString *out = g_string_new(
+      "ue,cell,x_m,y_m,out_of_coverage,rsrp_dbm,geometry_sinr_db,sinr_db,cqi_mean,"
+      "throughput_dl_bps,throughput_ul_bps,bler_dl,bler_ul,harq_retx_dl,harq_retx_ul,drops_dl,"
+      "drops_ul,dl_active,ul_active\n");
+  for (unsigned i = 0; i < n; i++) {
+    const ws_ue_stats *u = &ues[i];
+    put_field(out, u->name);
+    g_string_append_c(out, ',');
+    put_field(out, u->cell); /* NULL: no serving cell, empty */
+    col_double(out, FMT_METRES, u->x_m);
+    col_double(out, FMT_METRES, u->y_m);
+    col_bool(out, u->out_of_coverage);
+    col_double(out, FMT_DB, u->rsrp_dbm);
+    col_double(out, FMT_DB, u->geometry_sinr_db);
+    col_double(out, FMT_DB, u->sinr_db);
+    col_double(out, FMT_CQI, u->cqi_mean);
+    /* A throughput is defined only in a direction with traffic: a 0 then
+     * always means a UE that wanted data and got none. */
+    col_double(out, FMT_RATE, u->dl_active ? u->throughput_dl_bps : NAN);
+    col_double(out, FMT_RATE, u->ul_active ? u->throughput_ul_bps : NAN);
+    col_double(out, FMT_RATIO, u->bler_dl);
+    col_double(out, FMT_RATIO, u->bler_ul);
+    col_u64(out, u->harq_retx_dl);
+    col_u64(out, u->harq_retx_ul);
+    col_u64(out, u->drops_dl);
+    col_u64(out, u->drops_ul);
+    col_bool(out, u->dl_active);
+    col_bool(out, u->ul_active);
+    g_string_append_c(out, '\n');
+  }
+  bool ok = write_whole(path, out, error);
+  g_string_free(out, TRUE);
+  return ok;
+}
+
+bool ws_metrics_write_coverage(const char *path, const ws_coverage *c, GError **error)
+{
+  g_return_val_if_fail(path != NULL && c != NULL, false);
+  g_return_val_if_fail(c->nx == 0 || c->ny == 0 || c->step_m > 0, false);
+  GString *out = g_string_new("x_m,y_m,cell,rsrp_dbm,sinr_db\n");
+  for (unsigned row = 0; row < c->ny; row++) {
+    /* Each centre from its integer index: no accumulated rounding. */
+    double y = c->y0_m + (double)row * c->step_m;
+    for (unsigned col = 0; col < c->nx; col++) {
+      size_t k = (size_t)row * c->nx + col;
+      put_double(out, FMT_METRES, c->x0_m + (double)col * c->step_m);
+      col_double(out, FMT_METRES, y);
+      g_string_append_c(out, ',');
+      int32_t cell = c->cell != NULL ? c->cell[k] : -1;
+      if (cell >= 0 && c->cell_names != NULL)
+        put_field(out, c->cell_names[cell]);
+      col_double(out, FMT_DB, c->rsrp_dbm != NULL ? c->rsrp_dbm[k] : NAN);
+      col_double(out, FMT_DB, c->sinr_db != NULL ? c->sinr_db[k] : NAN);
+      g_string_append_c(out, '\n');
+    }
+  }
+  bool ok = write_whole(path, out, error);
+  g_string_free(out, TRUE);
+  return ok;
+}
+
+/* ---- radio headline ------------------------------------------------------- */
+
+/* The mean and 5th percentile of the UEs' throughput in one direction, over
+ * the UEs with traffic in it; a UE out of coverage (or with no defined
+ * throughput) counts as 0, as in ITU-R M.2412 (cell-edge users are
+ * counted, not dropped). The percentile is GSL's
+ * gsl_stats_quantile_from_sorted_data: linear interpolation between order
+ * statistics at rank (n - 1) q (Hyndman & Fan 1996 definition 7, the
+ * default of R and numpy), so the 5th percentile of 1..100 is 5.95. */
+static void ue_throughput_figures(const ws_ue_stats *ues, unsigned n, bool dl, double *p5,
+                                  double *mean)
+{
+  double *v = g_new(double, n ? n : 1);
+  size_t m = 0;
+  for (unsigned i = 0; i < n; i++) {
+    const ws_ue_stats *u = &ues[i];
+    if (!(dl ? u->dl_active : u->ul_active))
+      continue;
+    double x = dl ? u->throughput_dl_bps : u->throughput_ul_bps;
+    v[m++] = u->out_of_coverage || !isfinite(x) ? 0.0 : x;
+  }
+  if (m == 0) {
+    *p5 = NAN;
+    *mean = NAN;
+  } else {
+    gsl_sort(v, 1, m);
+    *p5 = gsl_stats_quantile_from_sorted_data(v, 1, m, 0.05);
+    /* Summed in sorted order: the same bytes whatever the UE order. */
+    double sum = 0.0;
+    for (size_t i = 0; i < m; i++)
+      sum += v[i];
+    *mean = sum / (double)m;
+  }
+  g_free(v);
+}
+
+/* Mean over the cells of their spectral efficiency in one direction
+ * (SCENARIO-FORMAT.md: decoded bits / (time x bandwidth), per cell); a cell
+ * whose value is not defined (NaN) is left out. NAN when no UE has traffic
+ * in that direction (an unused uplink has no efficiency, not 0). */
+static double cell_se_mean(const ws_cell_stats *cells, unsigned n_cells, const ws_ue_stats *ues,
+                           unsigned n_ues, bool dl)
+{
+  bool traffic = false;
+  for (unsigned i = 0; i < n_ues && !traffic; i++)
+    traffic = dl ? ues[i].dl_active : ues[i].ul_active;
+  if (!traffic)
+    return NAN;
+  double sum = 0.0;
+  unsigned m = 0;
+  for (unsigned i = 0; i < n_cells; i++) {
+    double se = dl ? cells[i].spectral_efficiency_dl : cells[i].spectral_efficiency_ul;
+    if (!isfinite(se))
+      continue;
+    sum += se;
+    m++;
+  }
+  return m ? sum / (double)m : NAN;
+}
+
+void ws_radio_headline_compute(const ws_cell_stats *cells, unsigned n_cells,
+                               const ws_ue_stats *ues, unsigned n_ues, ws_radio_headline *h)
+{
+  g_return_if_fail(h != NULL);
+  g_return_if_fail(cells != NULL || n_cells == 0);
+  g_return_if_fail(ues != NULL || n_ues == 0);
+  memset(h, 0, sizeof *h);
+  h->n_cells = n_cells;
+  h->n_ues = n_ues;
+  for (unsigned i = 0; i < n_ues; i++)
+    h->n_ues_out_of_coverage += ues[i].out_of_coverage;
+  h->cell_se_dl = cell_se_mean(cells, n_cells, ues, n_ues, true);
+  h->cell_se_ul = cell_se_mean(cells, n_cells, ues, n_ues, false);
+  ue_throughput_figures(ues, n_ues, true, &h->ue_p5_dl_bps, &h->ue_mean_dl_bps);
+  ue_throughput_figures(ues, n_ues, false, &h->ue_p5_ul_bps, &h->ue_mean_ul_bps);
+}
+
 /* ---- timeseries.csv -------------------------------------------------------- */
 
 bool ws_metrics_write_series(const char *path, const ws_series *s, GError **error)
@@ -837,6 +1048,21 @@ bool ws_metrics_write_summary(const char *path, const ws_run_info *info, GError 
   json_double(b, "mean_delay_s", info->mean_delay_s);
   json_double(b, "loss_ratio", info->loss_ratio);
   json_builder_end_object(b);
+  if (info->radio.n_cells > 0) {
+    const ws_radio_headline *r = &info->radio;
+    json_builder_set_member_name(b, "radio");
+    json_builder_begin_object(b);
+    json_u64(b, "cells", r->n_cells);
+    json_u64(b, "ues", r->n_ues);
+    json_u64(b, "ues_out_of_coverage", r->n_ues_out_of_coverage);
+    json_double(b, "cell_spectral_efficiency_dl_bit_s_hz", r->cell_se_dl);
+    json_double(b, "cell_spectral_efficiency_ul_bit_s_hz", r->cell_se_ul);
+    json_double(b, "ue_throughput_p5_dl_bps", r->ue_p5_dl_bps);
+    json_double(b, "ue_throughput_p5_ul_bps", r->ue_p5_ul_bps);
+    json_double(b, "ue_throughput_mean_dl_bps", r->ue_mean_dl_bps);
+    json_double(b, "ue_throughput_mean_ul_bps", r->ue_mean_ul_bps);
+    json_builder_end_object(b);
+  }
   json_builder_end_object(b);
 
   JsonNode *root = json_builder_get_root(b);

@@ -26,6 +26,7 @@ struct ws_report {
   GPtrArray *grids;       /* rp_grid * */
   GString *flows_table;   /* HTML, or NULL */
   GString *links_table;   /* HTML, or NULL */
+  GString *cells_table;   /* HTML, or NULL */
 };
 
 static void grid_free(rp_grid *g) {
@@ -69,6 +70,7 @@ void ws_report_free(ws_report *r) {
   g_ptr_array_free(r->grids, TRUE);
   if (r->flows_table) g_string_free(r->flows_table, TRUE);
   if (r->links_table) g_string_free(r->links_table, TRUE);
+  if (r->cells_table) g_string_free(r->cells_table, TRUE);
   g_free(r->scenario_text);
   g_free(r->title);
   g_free(r);
@@ -111,6 +113,51 @@ static void put_sig(GString *out, double v) {
 
 static void put_u64(GString *out, uint64_t v) {
   g_string_append_printf(out, "%" G_GUINT64_FORMAT, v);
+}
+
+/* "DL x, UL y" of the two directions that are defined, each formatted by
+ * put (value, out); "not defined" when neither is. Caller frees. */
+static char *fmt_dl_ul(double dl, double ul, void (*put)(GString *, double)) {
+  GString *s = g_string_new(NULL);
+  if (isfinite(dl)) {
+    g_string_append(s, "DL ");
+    put(s, dl);
+  }
+  if (isfinite(ul)) {
+    g_string_append(s, s->len ? ", UL " : "UL ");
+    put(s, ul);
+  }
+  if (!s->len) g_string_append(s, "not defined (no UE with traffic)");
+  return g_string_free(s, FALSE);
+}
+
+static void put_se(GString *out, double v) {
+  rp_num(out, "%.3f", v);
+  g_string_append(out, " bit/s/Hz/cell");
+}
+
+static void put_rate(GString *out, double bps) {
+  char *v = fmt_rate(bps);
+  g_string_append(out, v);
+  g_free(v);
+}
+
+/* The 3GPP headline of a run with cells (ws_radio_headline). */
+static void add_radio_facts(ws_report *r, const ws_radio_headline *h) {
+  if (h->n_cells == 0) return;
+  char *v = g_strdup_printf("%u (%u UEs, %u out of coverage)", h->n_cells, h->n_ues,
+                            h->n_ues_out_of_coverage);
+  ws_report_add_fact(r, "Cells", v);
+  g_free(v);
+  v = fmt_dl_ul(h->cell_se_dl, h->cell_se_ul, put_se);
+  ws_report_add_fact(r, "Mean cell spectral efficiency", v);
+  g_free(v);
+  v = fmt_dl_ul(h->ue_p5_dl_bps, h->ue_p5_ul_bps, put_rate);
+  ws_report_add_fact(r, "5th-percentile UE throughput (cell edge)", v);
+  g_free(v);
+  v = fmt_dl_ul(h->ue_mean_dl_bps, h->ue_mean_ul_bps, put_rate);
+  ws_report_add_fact(r, "Mean UE throughput", v);
+  g_free(v);
 }
 
 void ws_report_add_run_info(ws_report *r, const ws_run_info *info) {
@@ -165,6 +212,7 @@ void ws_report_add_run_info(ws_report *r, const ws_run_info *info) {
       g_string_free(s, TRUE);
     }
   }
+  add_radio_facts(r, &info->radio);
 }
 
 /* ---- the map ------------------------------------------------------------------ */
@@ -187,13 +235,20 @@ void ws_report_map_add_edge(ws_report *r, const ws_report_edge *edge) {
   g_array_append_val(r->edges, copy);
 }
 
-void ws_report_map_add_net(ws_report *r, const ws_net *net) {
-  g_return_if_fail(r != NULL && net != NULL);
+/* ws_report_map_add_net; a network node whose name is already on the map
+ * (a cell or UE placed by ws_report_add_radio; placed: name -> index + 1,
+ * or NULL) is not added again, its links drawn to the placed node. */
+static void map_add_net_with(ws_report *r, const ws_net *net, GHashTable *placed) {
   unsigned n = ws_net_n_nodes(net);
   unsigned *index = g_new(unsigned, n);
   for (unsigned i = 0; i < n; i++) {
     const ws_node *nd = ws_net_node(net, i);
     index[i] = G_MAXUINT;
+    unsigned at = placed ? GPOINTER_TO_UINT(g_hash_table_lookup(placed, ws_node_name(nd))) : 0;
+    if (at) {
+      index[i] = at - 1;
+      continue;
+    }
     /* The built-in core exists in every network: drawn only when used. */
     if (strcmp(ws_node_name(nd), "core") == 0 && ws_node_n_ifaces(nd) == 0) continue;
     ws_report_node rn = {
@@ -227,6 +282,11 @@ void ws_report_map_add_net(ws_report *r, const ws_net *net) {
     g_free(detail);
   }
   g_free(index);
+}
+
+void ws_report_map_add_net(ws_report *r, const ws_net *net) {
+  g_return_if_fail(r != NULL && net != NULL);
+  map_add_net_with(r, net, NULL);
 }
 
 /* ---- charts --------------------------------------------------------------------- */
@@ -822,6 +882,211 @@ void ws_report_add_links(ws_report *r, ws_link_stats *const *links, unsigned n, 
   r->links_table = t;
 }
 
+/* ---- cells and UEs -------------------------------------------------------------- */
+
+/* Scenario angles are counter-clockwise from +X (east); the map's are
+ * clockwise from north: 90 - a, in [0, 360). NAN stays NAN (omni). */
+static double azimuth_to_bearing(double ccw_from_x_deg) {
+  if (!isfinite(ccw_from_x_deg)) return NAN;
+  double b = fmod(90.0 - ccw_from_x_deg, 360.0);
+  return b < 0 ? b + 360.0 : b;
+}
+
+/* The UEs' throughput in one direction as the headline counts it (UEs with
+ * traffic in it; out of coverage or undefined: 0), sorted; *m of them. */
+static double *ue_throughputs(const ws_ue_stats *ues, unsigned n, bool dl, unsigned *m) {
+  double *v = g_new(double, n ? n : 1);
+  *m = 0;
+  for (unsigned i = 0; i < n; i++) {
+    if (!(dl ? ues[i].dl_active : ues[i].ul_active)) continue;
+    double x = dl ? ues[i].throughput_dl_bps : ues[i].throughput_ul_bps;
+    v[(*m)++] = ues[i].out_of_coverage || !isfinite(x) ? 0.0 : x;
+  }
+  qsort(v, *m, sizeof *v, sort_double);
+  return v;
+}
+
+/* The empirical CDF of the UEs' throughput, a line per direction with
+ * traffic; NULL when no UE has any. */
+static rp_chart *ue_throughput_cdf(const ws_ue_stats *ues, unsigned n) {
+  unsigned m[2];
+  double *v[2] = {ue_throughputs(ues, n, true, &m[0]), ue_throughputs(ues, n, false, &m[1])};
+  rp_chart *c = NULL;
+  if (m[0] || m[1]) {
+    double max_abs = 0;
+    for (int d = 0; d < 2; d++)
+      if (m[d]) max_abs = fmax(max_abs, v[d][m[d] - 1]);
+    const char *unit;
+    double factor;
+    g_free(rp_metric_display("throughput_bps", max_abs, &unit, &factor));
+    char *x_label = g_strdup_printf("UE throughput over the measured window (%s)", unit);
+    c = rp_chart_new("chart-cdf-ue-throughput", "CDF of UE throughput", x_label,
+                     "Fraction of UEs \u2264 x");
+    g_free(x_label);
+    c->step = true;
+    c->y_unit_interval = true;
+    const char *label[2] = {"downlink", "uplink"};
+    for (int d = 0; d < 2; d++) {
+      if (!m[d]) continue;
+      double *x = g_new(double, m[d] + 1), *y = g_new(double, m[d] + 1);
+      x[0] = v[d][0] * factor;
+      y[0] = 0;
+      for (unsigned j = 0; j < m[d]; j++) {
+        x[j + 1] = v[d][j] * factor;
+        y[j + 1] = (double)(j + 1) / m[d];
+      }
+      rp_chart_add_line(c, label[d], x, y, NULL, m[d] + 1);
+      g_free(x);
+      g_free(y);
+    }
+    rp_chart_note(c,
+                  "UEs with traffic in that direction; a UE out of coverage counts as 0. The "
+                  "5th percentile of this distribution is the cell-edge throughput of the "
+                  "run facts.");
+  }
+  g_free(v[0]);
+  g_free(v[1]);
+  return c;
+}
+
+/* The cells table: one row per cell, UL columns only when some cell has an
+ * uplink. The # column is the index of the serving-cell grid. */
+static GString *cells_table(const ws_cell_stats *cells, unsigned n) {
+  bool ul = false;
+  double max_thr = 0;
+  for (unsigned i = 0; i < n; i++) {
+    if (isfinite(cells[i].rb_utilisation_ul) ||
+        (isfinite(cells[i].throughput_ul_bps) && cells[i].throughput_ul_bps > 0))
+      ul = true;
+    if (isfinite(cells[i].throughput_dl_bps)) max_thr = fmax(max_thr, cells[i].throughput_dl_bps);
+    if (isfinite(cells[i].throughput_ul_bps)) max_thr = fmax(max_thr, cells[i].throughput_ul_bps);
+  }
+  GString *t = g_string_new("<div class=\"wide\"><table id=\"cells-table\"><thead><tr>");
+  th(t, "#");
+  th(t, "Cell");
+  th(t, "UEs");
+  th(t, "Out of coverage");
+  double f_util = th_metric(t, "RB utilisation DL", "utilisation", 1);
+  if (ul) th_metric(t, "RB utilisation UL", "utilisation", 1);
+  double f_thr = th_metric(t, "Throughput DL", "throughput_bps", max_thr);
+  if (ul) th_metric(t, "Throughput UL", "throughput_bps", max_thr);
+  th(t, "Spectral efficiency DL (bit/s/Hz)");
+  if (ul) th(t, "Spectral efficiency UL (bit/s/Hz)");
+  double f_bler = th_metric(t, "BLER DL", "bler_ratio", 1);
+  th(t, "HARQ retx DL");
+  g_string_append(t, "</tr></thead><tbody>\n");
+  unsigned rows = n < REPORT_MAX_ROWS ? n : REPORT_MAX_ROWS;
+  for (unsigned i = 0; i < rows; i++) {
+    const ws_cell_stats *c = &cells[i];
+    g_string_append(t, "<tr>");
+    td_u64(t, i);
+    td_text(t, c->name ? c->name : "");
+    td_u64(t, c->ues);
+    td_u64(t, c->ues_out_of_coverage);
+    td_num(t, c->rb_utilisation_dl, f_util);
+    if (ul) td_num(t, c->rb_utilisation_ul, f_util);
+    td_num(t, c->throughput_dl_bps, f_thr);
+    if (ul) td_num(t, c->throughput_ul_bps, f_thr);
+    td_num(t, c->spectral_efficiency_dl, 1);
+    if (ul) td_num(t, c->spectral_efficiency_ul, 1);
+    td_num(t, c->bler_dl, f_bler);
+    td_u64(t, c->harq_retx_dl);
+    g_string_append(t, "</tr>\n");
+  }
+  g_string_append(t, "</tbody></table></div>\n");
+  if (rows < n)
+    g_string_append_printf(t,
+                           "<p class=\"note\">The first %u of %u cells; all are in "
+                           "cells.csv.</p>\n",
+                           rows, n);
+  return t;
+}
+
+/* Adds the cells and UEs to the map; placed (may be NULL) gets name ->
+ * index + 1 of each. */
+static void map_add_radio(ws_report *r, const ws_cell_stats *cells, unsigned n_cells,
+                          const ws_ue_stats *ues, unsigned n_ues, GHashTable *placed) {
+  GHashTable *cell_index = g_hash_table_new(g_str_hash, g_str_equal);
+  for (unsigned i = 0; i < n_cells; i++) {
+    if (!cells[i].name) continue;
+    ws_report_node nd = {
+        .name = cells[i].name,
+        .kind = "cell",
+        .positioned = isfinite(cells[i].x_m) && isfinite(cells[i].y_m),
+        .x_m = cells[i].x_m,
+        .y_m = cells[i].y_m,
+        .azimuth_deg = azimuth_to_bearing(cells[i].azimuth_deg),
+        .group = (int)i, /* the wedge takes the colour of its UEs */
+    };
+    unsigned at = ws_report_map_add_node(r, &nd);
+    g_hash_table_insert(cell_index, (gpointer)cells[i].name, GUINT_TO_POINTER(i + 1));
+    if (placed) g_hash_table_insert(placed, (gpointer)cells[i].name, GUINT_TO_POINTER(at + 1));
+  }
+  for (unsigned i = 0; i < n_ues; i++) {
+    if (!ues[i].name) continue;
+    unsigned serving = ues[i].cell ? GPOINTER_TO_UINT(g_hash_table_lookup(cell_index, ues[i].cell))
+                                   : 0;
+    ws_report_node nd = {
+        .name = ues[i].name,
+        .kind = "ue",
+        .positioned = isfinite(ues[i].x_m) && isfinite(ues[i].y_m),
+        .x_m = ues[i].x_m,
+        .y_m = ues[i].y_m,
+        .azimuth_deg = NAN,
+        .group = serving ? (int)serving - 1 : -1, /* grey: no serving cell */
+    };
+    unsigned at = ws_report_map_add_node(r, &nd);
+    if (placed) g_hash_table_insert(placed, (gpointer)ues[i].name, GUINT_TO_POINTER(at + 1));
+  }
+  g_hash_table_destroy(cell_index);
+}
+
+/* ws_report_add_radio, recording the placed nodes for map_add_net_with. */
+static void add_radio_with(ws_report *r, const ws_cell_stats *cells, unsigned n_cells,
+                           const ws_ue_stats *ues, unsigned n_ues, const ws_coverage *coverage,
+                           GHashTable *placed) {
+  map_add_radio(r, cells, n_cells, ues, n_ues, placed);
+  if (coverage && coverage->nx > 0 && coverage->ny > 0 && coverage->step_m > 0) {
+    size_t k = (size_t)coverage->nx * coverage->ny;
+    /* ws_coverage gives the centre of the south-west square, the grid its
+     * corner. */
+    ws_report_grid g = {
+        .x0_m = coverage->x0_m - coverage->step_m / 2,
+        .y0_m = coverage->y0_m - coverage->step_m / 2,
+        .step_m = coverage->step_m,
+        .nx = coverage->nx,
+        .ny = coverage->ny,
+    };
+    if (coverage->sinr_db) {
+      g.id = "coverage-sinr";
+      g.title = "Coverage: best-server SINR (every cell on, no fading)";
+      g.value_label = "SINR (dB)";
+      g.values = coverage->sinr_db;
+      ws_report_add_grid(r, &g);
+    }
+    if (coverage->cell) {
+      double *idx = g_new(double, k);
+      for (size_t i = 0; i < k; i++) idx[i] = coverage->cell[i] >= 0 ? coverage->cell[i] : NAN;
+      g.id = "coverage-server";
+      g.title = "Coverage: best server (the # column of the cells table)";
+      g.value_label = "Cell #";
+      g.values = idx;
+      ws_report_add_grid(r, &g);
+      g_free(idx);
+    }
+  }
+  rp_chart *c = ue_throughput_cdf(ues, n_ues);
+  if (c) g_ptr_array_add(r->dist_charts, c);
+  if (r->cells_table) g_string_free(r->cells_table, TRUE);
+  r->cells_table = cells_table(cells, n_cells);
+}
+
+void ws_report_add_radio(ws_report *r, const ws_cell_stats *cells, unsigned n_cells,
+                         const ws_ue_stats *ues, unsigned n_ues, const ws_coverage *coverage) {
+  g_return_if_fail(r != NULL && (cells != NULL || n_cells == 0) && (ues != NULL || n_ues == 0));
+  add_radio_with(r, cells, n_cells, ues, n_ues, coverage, NULL);
+}
+
 /* ---- the page ------------------------------------------------------------------- */
 
 /* Inline `code` spans of a description line. */
@@ -915,6 +1180,7 @@ char *ws_report_html(const ws_report *r) {
   if (r->nodes->len || r->grids->len) g_string_append(out, "<a href=\"#map-section\">Map</a>");
   if (r->ts_charts->len) g_string_append(out, "<a href=\"#timeseries\">Time series</a>");
   if (r->dist_charts->len) g_string_append(out, "<a href=\"#distributions\">Distributions</a>");
+  if (r->cells_table) g_string_append(out, "<a href=\"#cells\">Cells</a>");
   if (r->flows_table) g_string_append(out, "<a href=\"#flows\">Flows</a>");
   if (r->links_table) g_string_append(out, "<a href=\"#links\">Links</a>");
   if (r->scenario_text) g_string_append(out, "<a href=\"#scenario\">Scenario</a>");
@@ -986,6 +1252,14 @@ char *ws_report_html(const ws_report *r) {
       rp_chart_render(out, g_ptr_array_index(r->dist_charts, i));
     g_string_append(out, "</section>\n");
   }
+  if (r->cells_table) {
+    section_begin(out, "cells", "Cells");
+    g_string_append(out, "<p class=\"note\">Over the measured window; UEs attached at the "
+                         "end of the run. Every column, and one row per UE, is in cells.csv "
+                         "and ues.csv (docs/outputs.md).</p>\n");
+    g_string_append_len(out, r->cells_table->str, r->cells_table->len);
+    g_string_append(out, "</section>\n");
+  }
   if (r->flows_table) {
     section_begin(out, "flows", "Flows");
     g_string_append(out, "<p class=\"note\">Over the measured window (after warmup); every "
@@ -1030,7 +1304,16 @@ bool ws_report_write_run(const char *path, const ws_scenario *sc, const ws_world
   ws_report *r = ws_report_new(ws_scenario_name(sc));
   ws_report_set_scenario(r, ws_scenario_text(sc));
   ws_report_add_run_info(r, info);
-  ws_report_map_add_net(r, ws_world_net(w));
+  unsigned n_cells, n_ues;
+  const ws_cell_stats *cells = ws_world_cells(w, &n_cells);
+  const ws_ue_stats *ues = ws_world_ues(w, &n_ues);
+  /* Cells and UEs first, where they stand; network nodes of the same name
+   * (a UE is also an IP host) are not drawn twice. */
+  GHashTable *placed = g_hash_table_new(g_str_hash, g_str_equal);
+  if (n_cells > 0)
+    add_radio_with(r, cells, n_cells, ues, n_ues, ws_world_coverage(w), placed);
+  map_add_net_with(r, ws_world_net(w), placed);
+  g_hash_table_destroy(placed);
   unsigned n_flows, n_links;
   ws_flow_stats *const *flows = ws_world_flows(w, &n_flows);
   ws_link_stats *const *links = ws_world_links(w, &n_links);

@@ -139,6 +139,16 @@ void ws_link_send(ws_link *l, unsigned dir, ws_packet *p) {
     return;
   }
   p->enqueue_ns = now;
+  if (l->cfg.device) {
+    d->stats.tx_packets++;
+    d->stats.tx_bytes += p->ip_bytes;
+    if (l->taps->n) {
+      tap(d, WS_TAP_ENQUEUE, p, now);
+      tap(d, WS_TAP_DEQUEUE, p, now);
+    }
+    l->cfg.device(l->cfg.device_ctx, l, dir, p);
+    return;
+  }
   if (!d->in_service && !d->queue->ops->active) {
     g_assert(d->queue->packets == 0);
     if (l->taps->n) tap(d, WS_TAP_ENQUEUE, p, now);
@@ -157,6 +167,13 @@ void ws_link_send(ws_link *l, unsigned dir, ws_packet *p) {
     }
   }
   note_occupancy(d, now);
+}
+
+void ws_link_device_deliver(ws_link *l, unsigned dir, ws_packet *p) {
+  g_return_if_fail(l != NULL && dir < 2 && p != NULL && l->cfg.device != NULL);
+  link_dir *d = &l->dir[dir];
+  if (l->taps->n) tap(d, WS_TAP_RECEIVE, p, ws_sim_now(l->sim));
+  ws_net_ip_input(l->net, d->rx_node, p);
 }
 
 ws_link *ws_link_new(ws_net *net, const char *name, ws_node *a, ws_node *b,
@@ -324,3 +341,9 @@ void ws_link_set_up(ws_link *l, bool up) {
 }
 
 bool ws_link_is_up(const ws_link *l) { return l->up; }
+
+void ws_link_set_end(ws_link *l, unsigned end, ws_node *n) {
+  g_return_if_fail(l != NULL && end < 2 && n != NULL);
+  l->ends[end] = n;
+  l->dir[1 - end].rx_node = n;
+}

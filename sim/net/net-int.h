@@ -29,6 +29,8 @@ static inline void ws_net_taps_emit(const ws_net_taps *taps, const ws_tap_event 
 /* Takes a link direction in or out of service (link.c); net.c's
  * ws_net_set_link_up calls it and then recomputes the routes. */
 void ws_link_set_up(ws_link *l, bool up);
+/* Rewires end `end` to node n (net.c's ws_net_move_link_end). */
+void ws_link_set_end(ws_link *l, unsigned end, ws_node *n);
 bool ws_link_is_up(const ws_link *l);
 
 #endif

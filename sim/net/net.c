@@ -65,7 +65,8 @@ static const char *const drop_names[WS_DROP_N_REASONS] = {
     [WS_DROP_QUEUE] = "queue",       [WS_DROP_LOSS] = "loss",
     [WS_DROP_MTU] = "mtu",           [WS_DROP_TTL] = "ttl",
     [WS_DROP_NO_ROUTE] = "no-route", [WS_DROP_NO_PORT] = "no-port",
-    [WS_DROP_LINK_DOWN] = "link-down",
+    [WS_DROP_LINK_DOWN] = "link-down", [WS_DROP_RADIO] = "radio",
+    [WS_DROP_DETACH] = "detach",
 };
 
 const char *ws_drop_reason_name(ws_drop_reason why) {
@@ -312,6 +313,33 @@ void ws_net_set_link_up(ws_net *net, ws_link *l, bool up) {
   g_return_if_fail(net != NULL && l != NULL && net->routed);
   if (ws_link_is_up(l) == up) return;
   ws_link_set_up(l, up);
+  compute_routes(net);
+}
+
+void ws_net_move_link_end(ws_net *net, ws_link *l, unsigned end, ws_node *to) {
+  g_return_if_fail(net != NULL && l != NULL && end < 2 && to != NULL && net->routed);
+  g_return_if_fail(to->kind == WS_NODE_ROUTER && to->row >= 0);
+  ws_node *from = ws_link_end(l, end);
+  if (from == to) return;
+  g_return_if_fail(ws_link_end(l, 1 - end) != to);
+  /* Interface 2k + e is end e of link k (the address plan). */
+  unsigned k = 0;
+  while (g_ptr_array_index(net->links, k) != l) k++;
+  unsigned gi = 2 * k + end;
+  for (unsigned j = 0; j < from->ifaces->len; j++)
+    if (g_array_index(from->ifaces, unsigned, j) == gi) {
+      g_array_remove_index(from->ifaces, j);
+      break;
+    }
+  /* Interfaces stay in link order at the new node (the routing tie-break). */
+  unsigned pos = 0;
+  while (pos < to->ifaces->len && g_array_index(to->ifaces, unsigned, pos) < gi) pos++;
+  g_array_insert_val(to->ifaces, pos, gi);
+  g_array_index(net->ifaces, iface, gi).node = to;
+  g_array_index(net->ifaces, iface, 2 * k + (1 - end)).peer = to;
+  ws_link_set_end(l, end, to);
+  /* A node that chose no route before must not start to need one. */
+  g_assert(from->row >= 0 || from->ifaces->len <= 1);
   compute_routes(net);
 }
 

@@ -717,3 +717,43 @@ ws_medium_mean_sinr_db(const double *sinr_lin, uint32_t n)
     sum += sinr_lin[i];
   return 10 * log10(sum / n);
 }
+
+/* Best server at a point; see medium.h. The LOS state of the 3GPP models
+ * is the more likely one at that distance (P_LOS >= 1/2), and UMa's h_E its
+ * value for a 1.5 m terminal (1 m): a median map, not one drawn realisation. */
+void
+ws_medium_probe(const ws_medium *m, double x_m, double y_m, double height_m, const bool *on,
+                int32_t *best, double *rsrp_dbm, double *sinr_db)
+{
+  g_return_if_fail(m != NULL && m->built && best && rsrp_dbm && sinr_db);
+  medium_ue probe = {.x_m = x_m, .y_m = y_m, .height_m = height_m};
+  double noise_mw = db_to_lin(ws_antenna_noise_floor_dbm(m->carrier.rb_bandwidth_hz,
+                                                         m->cfg.noise_figure_db,
+                                                         m->cfg.temperature_k));
+  double total_mw = 0, best_mw = -1;
+  *best = -1;
+  for (uint32_t ci = 0; ci < m->nc; ci++) {
+    if (on && !on[ci])
+      continue;
+    const medium_cell *c = &g_array_index(m->cells, medium_cell, ci);
+    double dx, dy;
+    ws_pathloss_link pl;
+    geometry(m, &probe, c, &dx, &dy, &pl);
+    pl.los = ws_pathloss_los_probability(m->cfg.pathloss.model, pl.d2d_m, height_m) >= 0.5;
+    double ant_db = ws_antenna_gain_towards_db(&c->antenna, dx, dy, height_m - c->height_m);
+    double rb_mw = c->tx_rb_mw * db_to_lin(ant_db - ws_pathloss_db(&m->cfg.pathloss, &pl));
+    total_mw += rb_mw;
+    if (rb_mw > best_mw) {
+      best_mw = rb_mw;
+      *best = (int32_t)ci;
+    }
+  }
+  if (*best < 0) {
+    *rsrp_dbm = NAN;
+    *sinr_db = NAN;
+    return;
+  }
+  /* Per RE: an RB carries 12 subcarriers at equal power. */
+  *rsrp_dbm = 10 * log10(best_mw / 12.0);
+  *sinr_db = 10 * log10(best_mw / (noise_mw + total_mw - best_mw));
+}

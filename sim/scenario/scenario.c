@@ -991,11 +991,50 @@ static void check_group(ws_loader *ld, ws_group *g) {
     err_entry(ld, g, group_entry(g, "count"), "the built-in router core is one router: no count");
 }
 
+/* placement = per-cell: per_cell UEs around each cell, so the group has
+ * per_cell x (cells of every [cell] and [layout]) members; without count,
+ * that is its count (members NAME/0.., cell by cell in file order). */
+static void derive_per_cell_counts(ws_loader *ld) {
+  ws_scenario *sc = ld->sc;
+  int64_t cells = 0;
+  for (unsigned i = 0; i < sc->groups->len; i++) {
+    ws_group *g = sc->groups->pdata[i];
+    if (g->kind_id == WS_KIND_CELL) cells++;
+    else if (g->kind_id == WS_KIND_LAYOUT) cells += group_size(g);
+  }
+  for (unsigned i = 0; i < sc->groups->len; i++) {
+    ws_group *g = sc->groups->pdata[i];
+    const ws_entry *pl = valid_entry(g, "placement");
+    if (g->kind_id != WS_KIND_UE || !pl || strcmp(pl->value, "per-cell") != 0) continue;
+    const ws_entry *pc = valid_entry(g, "per_cell");
+    if (!pc) {
+      if (!group_entry(g, "per_cell"))
+        err_entry(ld, g, pl, "per-cell placement needs per_cell, the number of UEs per cell");
+      continue;
+    }
+    if (cells == 0) {
+      err_entry(ld, g, pl, "per-cell placement needs cells: add a [cell] or a [layout]");
+      continue;
+    }
+    int64_t n = pc->v.i * cells;
+    const ws_entry *ce = group_entry(g, "count");
+    if (n > WS_SCHEMA_MAX_COUNT)
+      err_entry(ld, g, pc, "%" G_GINT64_FORMAT " UEs per cell x %" G_GINT64_FORMAT
+                " cells exceeds the limit of %d members", pc->v.i, cells, WS_SCHEMA_MAX_COUNT);
+    else if (ce && ce->valid && g->count != n)
+      err_entry(ld, g, ce, "with per-cell placement the count is per_cell x cells = %"
+                G_GINT64_FORMAT "; leave count out", n);
+    else if (!ce)
+      g->count = (int)n;
+  }
+}
+
 static void check_all(ws_loader *ld) {
   ws_scenario *sc = ld->sc;
   for (unsigned i = 0; i < sc->groups->len; i++) check_group(ld, sc->groups->pdata[i]);
   if (!sc->singletons[WS_KIND_SIMULATION])
     err_line(ld, 0, "no [simulation] group: every scenario needs one, with its duration");
+  derive_per_cell_counts(ld);
   /* References need every group's count: a second pass. */
   for (unsigned i = 0; i < sc->groups->len; i++) {
     ws_group *g = sc->groups->pdata[i];

@@ -12,12 +12,10 @@
 
 /* ---- why a model is not there yet ----------------------------------------- */
 
-#define WHY_RADIO "radio and cells come with a later release"
+#define WHY_MOBILITY "mobility and handover come with a later release"
 #define WHY_WIFI "Wi-Fi comes with a later release"
 #define WHY_MAC "the teaching MACs come with a later release"
-#define WHY_EVENT "cell events come with the radio release"
 #define WHY_TCP "TCP comes with a later release"
-#define WHY_TRAFFIC "full-buffer traffic comes with the radio release"
 
 /* Entities a flow may join, and nodes a wired link may join. */
 #define K_ENDPOINTS \
@@ -39,33 +37,33 @@
 /* ---- choices -------------------------------------------------------------- */
 
 static const ws_choice pathloss_choices[] = {
-    {"free-space", false, WHY_RADIO},  {"log-distance", false, WHY_RADIO},
-    {"two-ray", false, WHY_RADIO},     {"okumura-hata", false, WHY_RADIO},
-    {"cost231-hata", false, WHY_RADIO}, {"3gpp-uma", false, WHY_RADIO},
-    {"3gpp-umi", false, WHY_RADIO},    {"3gpp-rma", false, WHY_RADIO},
+    {"free-space", true, NULL},  {"log-distance", true, NULL},
+    {"two-ray", true, NULL},     {"okumura-hata", true, NULL},
+    {"cost231-hata", true, NULL}, {"3gpp-uma", true, NULL},
+    {"3gpp-umi", true, NULL},    {"3gpp-rma", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice environment_choices[] = {
-    {"urban", false, WHY_RADIO}, {"suburban", false, WHY_RADIO}, {"open", false, WHY_RADIO},
+    {"urban", true, NULL}, {"suburban", true, NULL}, {"open", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice fading_choices[] = {
-    {"none", false, WHY_RADIO}, {"rayleigh", false, WHY_RADIO}, {"rician", false, WHY_RADIO},
+    {"none", true, NULL}, {"rayleigh", true, NULL}, {"rician", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice algorithm_choices[] = {
-    {"a3", false, WHY_RADIO}, {"none", false, WHY_RADIO}, {NULL, false, NULL}};
+    {"a3", false, WHY_MOBILITY}, {"none", false, WHY_MOBILITY}, {NULL, false, NULL}};
 static const ws_choice antenna_choices[] = {
-    {"omni", false, WHY_RADIO}, {"sector", false, WHY_RADIO}, {NULL, false, NULL}};
+    {"omni", true, NULL}, {"sector", true, NULL}, {NULL, false, NULL}};
 static const ws_choice scheduler_choices[] = {
-    {"rr", false, WHY_RADIO}, {"pf", false, WHY_RADIO}, {"maxci", false, WHY_RADIO},
+    {"rr", true, NULL}, {"pf", true, NULL}, {"maxci", true, NULL},
     {NULL, false, NULL}};
-static const ws_choice layout_type_choices[] = {{"hex", false, WHY_RADIO}, {NULL, false, NULL}};
+static const ws_choice layout_type_choices[] = {{"hex", true, NULL}, {NULL, false, NULL}};
 static const ws_choice placement_choices[] = {
-    {"uniform", false, WHY_RADIO}, {"disc", false, WHY_RADIO}, {"per-cell", false, WHY_RADIO},
-    {"points", false, WHY_RADIO},  {NULL, false, NULL}};
+    {"uniform", true, NULL}, {"disc", true, NULL}, {"per-cell", true, NULL},
+    {"points", true, NULL},  {NULL, false, NULL}};
 static const ws_choice mobility_choices[] = {
-    {"static", false, WHY_RADIO},          {"linear", false, WHY_RADIO},
-    {"waypoints", false, WHY_RADIO},       {"random-waypoint", false, WHY_RADIO},
-    {"random-walk", false, WHY_RADIO},     {"gauss-markov", false, WHY_RADIO},
-    {"trace", false, WHY_RADIO},           {NULL, false, NULL}};
+    {"static", true, NULL},          {"linear", false, WHY_MOBILITY},
+    {"waypoints", false, WHY_MOBILITY},       {"random-waypoint", false, WHY_MOBILITY},
+    {"random-walk", false, WHY_MOBILITY},     {"gauss-markov", false, WHY_MOBILITY},
+    {"trace", false, WHY_MOBILITY},           {NULL, false, NULL}};
 static const ws_choice standard_choices[] = {
     {"802.11a", false, WHY_WIFI}, {"802.11g", false, WHY_WIFI}, {"802.11b", false, WHY_WIFI},
     {NULL, false, NULL}};
@@ -86,13 +84,13 @@ static const ws_choice flow_type_choices[] = {
     {"request-response", true, NULL},
     {"trace", true, NULL},
     {"ping", true, NULL},
-    {"full-buffer", false, WHY_TRAFFIC},
+    {"full-buffer", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice congestion_choices[] = {
     {"newreno", true, NULL}, {"cubic", true, NULL}, {NULL, false, NULL}};
 static const ws_choice action_choices[] = {
     {"link-down", true, NULL}, {"link-up", true, NULL},
-    {"cell-off", false, WHY_EVENT},  {"cell-on", false, WHY_EVENT},
+    {"cell-off", true, NULL},  {"cell-on", true, NULL},
     {NULL, false, NULL}};
 
 /* ---- keys, kind by kind ----------------------------------------------------- */
@@ -131,20 +129,22 @@ static const ws_key_spec radio_keys[] = {
 };
 
 static const ws_key_spec handover_keys[] = {
+    /* Only the re-establishment after an outage ([event] cell-off) is
+     * built so far; the rest comes with mobility. */
     {.key = "algorithm", .type = WS_VAL_ENUM, .def = "a3", .choices = algorithm_choices,
-     .doc = "handover algorithm"},
-    {QTY("hysteresis", WS_UNIT_RATIO, "3dB", WS_LIMIT_NONNEG)},
-    {QTY("offset", WS_UNIT_RATIO, "0dB", WS_LIMIT_NONE)},
-    {QTY("time_to_trigger", WS_UNIT_TIME, "256ms", WS_LIMIT_NONNEG)},
-    {QTY("measurement_interval", WS_UNIT_TIME, "40ms", WS_LIMIT_POSITIVE)},
+     .doc = "handover algorithm", .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("hysteresis", WS_UNIT_RATIO, "3dB", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("offset", WS_UNIT_RATIO, "0dB", WS_LIMIT_NONE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("time_to_trigger", WS_UNIT_TIME, "256ms", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("measurement_interval", WS_UNIT_TIME, "40ms", WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
     {.key = "filter_coefficient", .type = WS_VAL_INT, .def = "4", .limit = WS_LIMIT_RANGE,
-     .min = 0, .max = 19},
-    {QTY("interruption", WS_UNIT_TIME, "30ms", WS_LIMIT_NONNEG)},
-    {.key = "forwarding", .type = WS_VAL_BOOL, .def = "yes"},
-    {QTY("rlf_threshold", WS_UNIT_RATIO, "-6dB", WS_LIMIT_NONE)},
-    {QTY("t310", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG)},
+     .min = 0, .max = 19, .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("interruption", WS_UNIT_TIME, "30ms", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {.key = "forwarding", .type = WS_VAL_BOOL, .def = "yes", .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("rlf_threshold", WS_UNIT_RATIO, "-6dB", WS_LIMIT_NONE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("t310", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
     {QTY("reestablishment", WS_UNIT_TIME, "100ms", WS_LIMIT_NONNEG)},
-    {QTY("pingpong_window", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG)},
+    {QTY("pingpong_window", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
 };
 
 static const ws_key_spec trace_keys[] = {
@@ -340,13 +340,13 @@ static const ws_key_spec event_keys[] = {
 
 const ws_kind_spec ws_schema_kinds[WS_KIND_N] = {
     [WS_KIND_SIMULATION] = {"simulation", false, false, true, NULL, KEYS(simulation_keys), NULL, 0},
-    [WS_KIND_RADIO] = {"radio", false, false, false, WHY_RADIO, KEYS(radio_keys), NULL, 0},
-    [WS_KIND_HANDOVER] = {"handover", false, false, false, WHY_RADIO, KEYS(handover_keys), NULL, 0},
+    [WS_KIND_RADIO] = {"radio", false, false, true, NULL, KEYS(radio_keys), NULL, 0},
+    [WS_KIND_HANDOVER] = {"handover", false, false, true, NULL, KEYS(handover_keys), NULL, 0},
     [WS_KIND_TRACE] = {"trace", false, false, true, NULL, KEYS(trace_keys), NULL, 0},
-    [WS_KIND_CELL] = {"cell", true, false, false, WHY_RADIO, KEYS(cell_keys), NULL, 0},
-    [WS_KIND_LAYOUT] = {"layout", true, false, false, WHY_RADIO, KEYS(layout_keys),
+    [WS_KIND_CELL] = {"cell", true, false, true, NULL, KEYS(cell_keys), NULL, 0},
+    [WS_KIND_LAYOUT] = {"layout", true, false, true, NULL, KEYS(layout_keys),
                         KEYS(cell_keys)},
-    [WS_KIND_UE] = {"ue", true, true, false, WHY_RADIO, KEYS(ue_keys), NULL, 0},
+    [WS_KIND_UE] = {"ue", true, true, true, NULL, KEYS(ue_keys), NULL, 0},
     [WS_KIND_AP] = {"ap", true, false, false, WHY_WIFI, KEYS(ap_keys), NULL, 0},
     [WS_KIND_STATION] = {"station", true, true, false, WHY_WIFI, KEYS(station_keys), NULL, 0},
     [WS_KIND_NODE] = {"node", true, true, false, WHY_MAC, KEYS(node_keys), NULL, 0},

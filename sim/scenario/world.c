@@ -11,6 +11,7 @@
 #include "wisim/packet.h"
 #include "wisim/traffic.h"
 #include "wisim/world.h"
+#include "world-int.h"
 
 /* First UDP ports: receivers count up from 5001 per receiving node, senders
  * from 49152 (the IANA dynamic range, RFC 6335) per sending node. */
@@ -43,6 +44,7 @@ struct ws_world {
   ws_series *series;
   GPtrArray *warnings;  /* char *, owned, NULL-terminated */
   GPtrArray *traces;    /* ws_traffic_trace *, owned: the trace flows' rows */
+  ws_world_radio *radio; /* cells and UEs, NULL when there are none */
   bool has_tcp;         /* some flow runs over TCP: count its segments */
   bool routes_valid;    /* no node or link errors: route checks mean something */
   bool finished;
@@ -81,14 +83,29 @@ static void add_error(GString *errors, const ws_scenario *sc, const ws_group *g,
   va_end(ap);
 }
 
-G_GNUC_PRINTF(5, 6)
-static void add_warning(GString *out, const ws_scenario *sc, const ws_group *g, const char *key,
-                        const char *fmt, ...) {
+void ws_world_error(GString *errors, const ws_scenario *sc, const ws_group *g, const char *key,
+                    const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  vadd_problem(out, true, sc, g, key, fmt, ap);
+  vadd_problem(errors, false, sc, g, key, fmt, ap);
   va_end(ap);
 }
+
+void ws_world_warn(GPtrArray *warnings, const ws_scenario *sc, const ws_group *g, const char *key,
+                   const char *fmt, ...) {
+  GString *msg = g_string_new(NULL);
+  va_list ap;
+  va_start(ap, fmt);
+  vadd_problem(msg, true, sc, g, key, fmt, ap);
+  va_end(ap);
+  for (unsigned i = 0; i < warnings->len; i++)
+    if (strcmp(g_ptr_array_index(warnings, i), msg->str) == 0) {
+      g_string_free(msg, TRUE);
+      return;
+    }
+  g_ptr_array_add(warnings, g_string_free(msg, FALSE));
+}
+
 
 /* End of warmup: every collector restarts (flows count packets by their
  * send time, so theirs are still empty; links restart here). */
@@ -115,6 +132,7 @@ static void warmup_end(ws_sim *sim, void *ctx) {
     d->prev_busy_ns = 0;
     d->prev_area = 0;
   }
+  if (w->radio) ws_world_radio_warmup(w->radio);
 }
 
 /* One row per flow and per link direction and metric, every interval after
@@ -123,6 +141,8 @@ static void sample(ws_sim *sim, void *ctx) {
   ws_world *w = ctx;
   ws_time now = ws_sim_now(sim);
   double interval_s = ws_time_to_s(w->interval_ns);
+  /* The radio first: it credits the full-buffer flows for the interval. */
+  if (w->radio) ws_world_radio_sample(w->radio, w->series, now, w->interval_ns);
   for (unsigned i = 0; i < w->flows->len; i++) {
     world_flow *f = &g_array_index(w->flows, world_flow, i);
     uint64_t rx = ws_traffic_rx_bytes(f->traffic);
@@ -200,8 +220,7 @@ static GPtrArray *resolve(ws_world *w, const ws_group *g, const char *key, const
   for (char **n = names; *n; n++) {
     ws_node *node = ws_net_find_node(w->net, *n);
     if (!node) {
-      add_error(errors, w->sc, g, key,
-                "%s is not a host or router; only wired nodes are supported yet", *n);
+      add_error(errors, w->sc, g, key, "%s is not a host, router or UE", *n);
       g_ptr_array_free(nodes, TRUE);
       nodes = NULL;
       break;
@@ -210,22 +229,6 @@ static GPtrArray *resolve(ws_world *w, const ws_group *g, const char *key, const
   }
   g_strfreev(names);
   return nodes;
-}
-
-/* Adds a warning (once per text) to the world's list. */
-G_GNUC_PRINTF(4, 5)
-static void link_warning(ws_world *w, const ws_group *g, const char *key, const char *fmt, ...) {
-  GString *msg = g_string_new(NULL);
-  va_list ap;
-  va_start(ap, fmt);
-  vadd_problem(msg, true, w->sc, g, key, fmt, ap);
-  va_end(ap);
-  for (unsigned i = 0; i < w->warnings->len; i++)
-    if (strcmp(g_ptr_array_index(w->warnings, i), msg->str) == 0) {
-      g_string_free(msg, TRUE);
-      return;
-    }
-  g_ptr_array_add(w->warnings, g_string_free(msg, FALSE));
 }
 
 /* RED and CoDel parameters of a [link] (docs/queues.md): RED's thresholds
@@ -238,10 +241,10 @@ static void queue_params(ws_world *w, const ws_group *g, ws_queue_config *q, GSt
   static const char *const codel_keys[] = {"codel_target", "codel_interval"};
   for (size_t i = 0; i < G_N_ELEMENTS(red_keys); i++)
     if (!red && ws_group_has(g, red_keys[i]))
-      link_warning(w, g, red_keys[i], "has no effect: the queue is %s, not red", q->discipline);
+      ws_world_warn(w->warnings, w->sc, g, red_keys[i], "has no effect: the queue is %s, not red", q->discipline);
   for (size_t i = 0; i < G_N_ELEMENTS(codel_keys); i++)
     if (!codel && ws_group_has(g, codel_keys[i]))
-      link_warning(w, g, codel_keys[i], "has no effect: the queue is %s, not codel", q->discipline);
+      ws_world_warn(w->warnings, w->sc, g, codel_keys[i], "has no effect: the queue is %s, not codel", q->discipline);
   if (red) {
     const char *unit = q->limit_in_bytes ? "bytes, such as 15kB" : "packets, such as 15p";
     const char *keys[2] = {"red_min", "red_max"};
@@ -261,7 +264,7 @@ static void queue_params(ws_world *w, const ws_group *g, ws_queue_config *q, GSt
       add_error(errors, w->sc, g, ws_group_has(g, "red_max") ? "red_max" : "red_min",
                 "expected red_max above red_min (%g%s)", th[0], q->limit_in_bytes ? "B" : "p");
     else if (th[1] > (double)q->limit)
-      link_warning(w, g, ws_group_has(g, "red_max") ? "red_max" : "queue_limit",
+      ws_world_warn(w->warnings, w->sc, g, ws_group_has(g, "red_max") ? "red_max" : "queue_limit",
                    "red_max (%g) is above queue_limit (%" G_GUINT64_FORMAT "): the queue "
                    "overflows before RED's average reaches it", th[1], q->limit);
     q->red_min = th[0];
@@ -402,21 +405,15 @@ static void check_mtu(ws_world *w, const ws_group *g, ws_node *from, ws_node *to
               ip_bytes, path_mtu, narrowest ? ws_link_name(narrowest) : "?");
   } else if (payload < 0) {
     double p = p_above(size, (double)path_mtu - ws_packet_udp_ip_bytes(0));
-    if (p > 1e-3) {
-      GString *msg = g_string_new(NULL);
-      add_warning(msg, w->sc, g, "packet_size",
-                "%.3g%% of the datagrams (%s) exceed the %uB mtu of link %s%s and will be dropped "
-                "there (wisim does not fragment); raise its mtu, up to 65535B, to carry them",
-                100 * p, ws_group_string(g, "packet_size") ? ws_group_string(g, "packet_size") : "",
-                path_mtu, narrowest ? ws_link_name(narrowest) : "",
-                narrowest ? "" : " (the IPv4 maximum)");
-      /* Members of a group behind the same narrow link: say it once. */
-      bool seen = false;
-      for (unsigned i = 0; i < w->warnings->len && !seen; i++)
-        seen = strcmp(g_ptr_array_index(w->warnings, i), msg->str) == 0;
-      if (seen) g_string_free(msg, TRUE);
-      else g_ptr_array_add(w->warnings, g_string_free(msg, FALSE));
-    }
+    /* Members of a group behind the same narrow link: said once. */
+    if (p > 1e-3)
+      ws_world_warn(w->warnings, w->sc, g, "packet_size",
+                    "%.3g%% of the datagrams (%s) exceed the %uB mtu of link %s%s and will be "
+                    "dropped there (wisim does not fragment); raise its mtu, up to 65535B, to "
+                    "carry them",
+                    100 * p, ws_group_string(g, "packet_size") ? ws_group_string(g, "packet_size") : "",
+                    path_mtu, narrowest ? ws_link_name(narrowest) : "",
+                    narrowest ? "" : " (the IPv4 maximum)");
   }
 }
 
@@ -604,14 +601,16 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
         continue;
       }
       if (!w->routes_valid) continue; /* errors in nodes or links say why already */
-      if (ws_net_hops(w->net, src, dst) < 0) {
+      bool full_buffer = !strcmp(spec.type, "full-buffer");
+      /* A full-buffer flow's data exists only in its radio buffer. */
+      if (!full_buffer && ws_net_hops(w->net, src, dst) < 0) {
         add_error(errors, w->sc, g, NULL,
                   "no route from %s to %s (routes cross routers only; hosts do not forward)",
                   ws_node_name(src), ws_node_name(dst));
         continue;
       }
       size_t before = errors->len;
-      check_flow_mtu(w, g, &spec, src, dst, errors);
+      if (!full_buffer) check_flow_mtu(w, g, &spec, src, dst, errors); /* no packets */
       if (errors->len != before) continue;
       uint32_t *dport = &dst_ports[ws_node_index(dst)], *sport = &src_ports[ws_node_index(src)];
       if (*dport > LAST_PORT || *sport > LAST_PORT) {
@@ -642,6 +641,12 @@ static void add_flows(ws_world *w, const ws_group *g, uint64_t seed, uint64_t ru
       }
       world_flow f = {.traffic = ws_traffic_new(w->net, &cfg, seed, run)};
       g_assert(f.traffic != NULL);
+      if (full_buffer &&
+          !ws_world_radio_full_buffer(w->radio, w->sc, g, src, dst, f.traffic, errors)) {
+        ws_traffic_free(f.traffic);
+        g_free(name);
+        continue;
+      }
       if (w->interval_ns > 0) ws_traffic_set_series(f.traffic, w->series);
       f.entity = g_strdup_printf("flow %s", name);
       g_array_append_val(w->flows, f);
@@ -678,12 +683,14 @@ static void add_events(ws_world *w, GString *errors) {
     const char *target = ws_group_string(g, "target");
     ws_time at = ws_group_time(g, "at");
     bool down = action && !strcmp(action, "link-down");
-    if (!action || (!down && strcmp(action, "link-up") != 0)) {
-      add_error(errors, w->sc, g, "action", "\"%s\" is not supported yet", action ? action : "");
+    if (at > w->duration_ns)
+      ws_world_warn(w->warnings, w->sc, g, "at", "is after the end of the run: the event never happens");
+    if (action && (!strcmp(action, "cell-off") || !strcmp(action, "cell-on"))) {
+      ws_world_radio_event(w->radio, w->sc, g, !strcmp(action, "cell-on"), at, target, errors);
       continue;
     }
-    if (at > w->duration_ns)
-      link_warning(w, g, "at", "is after the end of the run: the event never happens");
+    /* The loader accepts only the actions built. */
+    g_assert(action && (down || !strcmp(action, "link-up")));
     char **names = target ? ws_scenario_expand(w->sc, target) : NULL;
     unsigned found = 0;
     for (char **n = names; n && *n; n++)
@@ -703,6 +710,11 @@ static void add_events(ws_world *w, GString *errors) {
                 target ? target : "");
     g_strfreev(names);
   }
+}
+
+/* Kinds that world-radio.c builds. */
+static bool is_radio_kind(const char *kind) {
+  return !strcmp(kind, "cell") || !strcmp(kind, "layout") || !strcmp(kind, "ue");
 }
 
 /* Kinds that describe no entity of the wired network: nothing to build. */
@@ -773,14 +785,17 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
     if (!strcmp(kind, "host")) add_nodes(w, g, WS_NODE_HOST, errors);
     else if (!strcmp(kind, "router")) add_nodes(w, g, WS_NODE_ROUTER, errors);
     else if (strcmp(kind, "link") && strcmp(kind, "flow") && strcmp(kind, "event") &&
-             !is_settings_kind(kind))
-      add_error(errors, sc, g, NULL, "%s groups are not supported yet (wired hosts, routers, "
-                "links and flows are)", kind);
+             !is_radio_kind(kind) && !is_settings_kind(kind))
+      add_error(errors, sc, g, NULL, "%s groups are not supported yet", kind);
   }
   for (unsigned i = 0; i < n_groups; i++) {
     const ws_group *g = ws_scenario_group(sc, i);
     if (!strcmp(ws_group_kind(g), "link")) add_links(w, g, seed, run, errors);
   }
+  /* Cells and UEs after the wired links: their backhaul and radio links
+   * take the next subnets of the address plan. */
+  if (errors->len == 0)
+    w->radio = ws_world_radio_new(sim, sc, w->net, seed, run, errors, w->warnings);
   ws_net_build_routes(w->net);
   w->routes_valid = errors->len == 0;
   add_events(w, errors);
@@ -814,6 +829,7 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
   if (w->warmup_ns > 0) ws_sim_schedule_at(sim, w->warmup_ns, warmup_end, w);
   for (unsigned i = 0; i < w->flows->len; i++)
     ws_traffic_start(g_array_index(w->flows, world_flow, i).traffic);
+  if (w->radio) ws_world_radio_start(w->radio);
   if (w->interval_ns > 0 && w->warmup_ns + w->interval_ns <= w->duration_ns)
     ws_sim_schedule_at(sim, w->warmup_ns + w->interval_ns, sample, w);
   return w;
@@ -832,6 +848,7 @@ void ws_world_free(ws_world *w) {
   g_array_free(w->link_dirs, TRUE);
   g_ptr_array_free(w->flow_stats, TRUE);
   g_ptr_array_free(w->link_stats, TRUE);
+  ws_world_radio_free(w->radio); /* its cells hold packets of the pool */
   ws_net_free(w->net);
   g_ptr_array_free(w->traces, TRUE);
   ws_packet_pool_free(w->pool);
@@ -856,6 +873,7 @@ void ws_world_finish(ws_world *w, ws_time end) {
   }
   for (unsigned i = 0; i < ws_net_n_links(w->net); i++)
     ws_link_finish(ws_net_link(w->net, i), end);
+  if (w->radio) ws_world_radio_finish(w->radio, end);
 }
 
 ws_flow_stats *const *ws_world_flows(const ws_world *w, unsigned *n) {
@@ -890,4 +908,19 @@ ws_traffic *ws_world_traffic(const ws_world *w, unsigned i) {
 const char *const *ws_world_warnings(const ws_world *w) {
   g_return_val_if_fail(w != NULL, NULL);
   return (const char *const *)w->warnings->pdata;
+}
+
+const ws_cell_stats *ws_world_cells(const ws_world *w, unsigned *n) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return ws_world_radio_cells(w->radio, n);
+}
+
+const ws_ue_stats *ws_world_ues(const ws_world *w, unsigned *n) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return ws_world_radio_ues(w->radio, n);
+}
+
+const ws_coverage *ws_world_coverage(const ws_world *w) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return ws_world_radio_coverage(w->radio);
 }

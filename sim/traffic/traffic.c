@@ -125,6 +125,12 @@ static const ws_traffic_gen_ops poisson_ops = {
 
 /* ---- registry ----------------------------------------------------------- */
 
+/* full-buffer: the cell engine keeps the flow's radio buffer always full
+ * (3GPP full-buffer model); no packet exists, so the application does
+ * nothing and the world credits what the radio delivered
+ * (ws_traffic_radio_delivered). */
+static const ws_traffic_app_ops full_buffer_ops = {0};
+
 /* One line per type: its generator or application, and its transports. */
 static const ws_traffic_type types[] = {
     {"cbr", &cbr_ops, NULL, true, true},
@@ -135,9 +141,10 @@ static const ws_traffic_type types[] = {
     {"bulk", NULL, &ws_traffic_bulk_ops, false, true},
     {"request-response", NULL, &ws_traffic_reqresp_ops, true, true},
     {"ping", NULL, &ws_traffic_ping_ops, false, false},
+    {"full-buffer", NULL, &full_buffer_ops, true, false},
 };
-static const char *const type_names[] = {"cbr",  "poisson",          "onoff", "voip", "trace",
-                                         "bulk", "request-response", "ping",  NULL};
+static const char *const type_names[] = {"cbr",  "poisson",          "onoff", "voip",        "trace",
+                                         "bulk", "request-response", "ping",  "full-buffer", NULL};
 
 static const ws_traffic_type *find_type(const char *name) {
   for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
@@ -319,7 +326,10 @@ ws_traffic *ws_traffic_new(ws_net *net, const ws_traffic_config *cfg, uint64_t s
   ws_rng_init(&t->size_rng, seed, run, t->entity, "size");
   t->dst_addr = ws_node_addr(cfg->to);
   t->src_addr = ws_node_addr(cfg->from);
-  const char *transport = ty->app == &ws_traffic_ping_ops ? "icmp" : tcp ? "tcp" : "udp";
+  const char *transport = ty->app == &ws_traffic_ping_ops ? "icmp"
+                          : ty->app == &full_buffer_ops  ? "radio"
+                          : tcp                          ? "tcp"
+                                                         : "udp";
   ws_flow_stats_init(&t->stats, cfg->name, ws_node_name(cfg->from), ws_node_name(cfg->to),
                      transport, ty->name);
   t->stats.active_start = MAX(cfg->start_ns, cfg->warmup_ns);
@@ -332,7 +342,7 @@ ws_traffic *ws_traffic_new(ws_net *net, const ws_traffic_config *cfg, uint64_t s
     t->server = ws_tcp_new(net, cfg->to, cfg->dst_port, &t->cfg.tcp, &tcp_callbacks, t);
     t->client = ws_tcp_new(net, cfg->from, cfg->src_port, &t->cfg.tcp, &tcp_callbacks, t);
     ok = t->server && t->client;
-  } else if (ty->app != &ws_traffic_ping_ops) {
+  } else if (ty->app != &ws_traffic_ping_ops && ty->app != &full_buffer_ops) {
     ok = t->udp_bound = ws_net_udp_bind(net, cfg->to, cfg->dst_port, sink_receive, t);
     if (ok && ty->app)
       ok = t->udp_client_bound = ws_net_udp_bind(net, cfg->from, cfg->src_port, client_receive, t);
@@ -403,6 +413,15 @@ ws_flow_stats *ws_traffic_get_stats(ws_traffic *t) {
 const ws_traffic_config *ws_traffic_get_config(const ws_traffic *t) {
   g_return_val_if_fail(t != NULL, NULL);
   return &t->cfg;
+}
+
+void ws_traffic_radio_delivered(ws_traffic *t, uint64_t bytes) {
+  g_return_if_fail(t != NULL && t->type->app == &full_buffer_ops);
+  t->rx_bytes += bytes;
+  if (!ws_traffic_counting(t)) return;
+  /* Nothing waits outside the radio: what it delivered is what was sent. */
+  t->stats.sent_bytes += bytes;
+  t->stats.received_bytes += bytes;
 }
 
 uint64_t ws_traffic_rx_bytes(const ws_traffic *t) {

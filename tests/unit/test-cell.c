@@ -52,6 +52,8 @@ typedef struct {
   ws_cellnet *cn;
   ws_packet_pool *pool;
   uint64_t delivered;
+  uint64_t drops[3];        /* by ws_cellnet_drop_reason, from the callback */
+  uint64_t drops_ul;        /* of which uplink */
 } net;
 
 /* A medium with cells at (cx[i], 0) and UEs at (ux[j], uy[j]). */
@@ -98,6 +100,19 @@ on_deliver(void *ctx, uint32_t ue, ws_packet *p)
   net *n = ctx;
   (void)ue;
   n->delivered++;
+  ws_packet_free(n->pool, p);
+}
+
+/* The drop callback: counts by reason and frees (takes ownership). */
+static void
+on_drop_cb(void *ctx, uint32_t ue, bool dl, ws_packet *p, ws_cellnet_drop_reason why)
+{
+  net *n = ctx;
+  (void)ue;
+  g_assert_cmpint(why, <, 3);
+  n->drops[why]++;
+  if (!dl)
+    n->drops_ul++;
   ws_packet_free(n->pool, p);
 }
 
@@ -521,6 +536,422 @@ test_ul_packets(void)
   net_free(&n);
 }
 
+/* ---- the dynamic API ------------------------------------------------------ */
+
+/* Enqueues k DL packets of 1500 B for ue; returns how many were accepted. */
+static unsigned
+enqueue_n(net *n, uint32_t ue, unsigned k)
+{
+  unsigned ok = 0;
+  for (unsigned i = 0; i < k; i++) {
+    ws_packet *p = ws_packet_new(n->pool);
+    p->ip_bytes = 1500;
+    p->payload_bytes = 1472;
+    ok += ws_cellnet_dl_enqueue(n->cn, ue, p);
+  }
+  return ok;
+}
+
+/* An action at a given time (ws_sim_schedule_at). */
+typedef enum { ACT_MOVE, ACT_OFF, ACT_ENQUEUE_MOVE, ACT_RESET } act_kind;
+typedef struct {
+  net *n;
+  act_kind kind;
+  uint32_t ue;
+  int32_t cell;
+  bool keep;
+  unsigned n_pkt;
+} action;
+
+static void
+on_action(ws_sim *sim, void *ctx)
+{
+  (void)sim;
+  action *a = ctx;
+  switch (a->kind) {
+  case ACT_ENQUEUE_MOVE:
+    g_assert_cmpuint(enqueue_n(a->n, a->ue, a->n_pkt), ==, a->n_pkt);
+    /* fall through */
+  case ACT_MOVE:
+    g_assert_true(ws_cellnet_move_ue(a->n->cn, a->ue, a->cell, a->keep));
+    break;
+  case ACT_OFF:
+    ws_cellnet_set_cell_on(a->n->cn, (uint32_t)a->cell, false);
+    break;
+  case ACT_RESET:
+    ws_cellnet_reset_stats(a->n->cn);
+    break;
+  }
+}
+
+/* Buffer-full packets reach the drop callback (WS_CELLNET_DROP_BUFFER),
+ * one per refusal, and the per-UE counter still counts them. */
+static void
+test_drop_fn(void)
+{
+  double cx = 0, ux = 100;
+  net n;
+  net_init(&n, 1, &cx, 1, &ux, NULL, WS_FADING_NONE, 1);
+  ws_cellnet_config cc = {.seed = 1, .pool = n.pool, .deliver = on_deliver, .ctx = &n,
+                          .rlc_limit_bytes = 15000};
+  g_assert_true(ws_phy_carrier_init(&cc.carrier, 0, 10e6, NULL));
+  n.cn = ws_cellnet_new(n.sim, n.m, &cc);
+  ws_cellnet_set_drop_fn(n.cn, on_drop_cb);
+  unsigned ok = enqueue_n(&n, 0, 30); /* room for 10 */
+  g_assert_cmpuint(ok, ==, 10);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_BUFFER], ==, 20);
+  g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, 0)->buffer_drops, ==, 20);
+  net_run(&n, 50);
+  g_assert_cmpuint(n.delivered, ==, 10);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_RADIO] + n.drops[WS_CELLNET_DROP_DETACH], ==, 0);
+  net_free(&n);
+}
+
+/* Per-cell settings: the engine's default is max C/I; cell 0 runs round
+ * robin with a 10 ms CQI period, cell 1 proportional fair with 5 ms. Each
+ * cell has a near UE (CQI 15) and a far one (CQI ~5). Cells 10 km apart
+ * do not interfere (> 50 dB below noise). RR gives the two UEs of cell 0
+ * exactly 25 RBs each per slot (50 RBs, 2 always-backlogged UEs); under
+ * max C/I the far UE would get nothing, which PF avoids in cell 1. */
+static void
+test_cell_params(void)
+{
+  double cx[2] = {0, 10000};
+  double ux[4] = {dist_for_snr(25), dist_for_snr(5), 10000 + dist_for_snr(25),
+                  10000 + dist_for_snr(5)};
+  net n;
+  net_init(&n, 2, cx, 4, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "maxci", 1, true);
+  ws_cellnet_cell_params rr = {.scheduler = "rr", .cqi_period_ns = 10 * WS_MS};
+  ws_cellnet_cell_params pf = {.scheduler = "pf"};
+  g_assert_true(ws_cellnet_set_cell_params(n.cn, 0, &rr));
+  g_assert_true(ws_cellnet_set_cell_params(n.cn, 1, &pf));
+  net_run(&n, 1000);
+  const ws_cellnet_ue_stats *s[4];
+  for (uint32_t u = 0; u < 4; u++) {
+    s[u] = ws_cellnet_ue_get_stats(n.cn, u);
+    g_assert_cmpuint(s[u]->cell, ==, u / 2);
+  }
+  g_assert_cmpuint(s[0]->rbs, ==, 1000 * N_RB / 2);
+  g_assert_cmpuint(s[1]->rbs, ==, 1000 * N_RB / 2);
+  g_assert_cmpuint(s[2]->rbs + s[3]->rbs, ==, 1000 * N_RB);
+  g_assert_cmpuint(s[3]->rbs, >, 1000 * N_RB / 10);
+  /* CQI timing from the serving cell: 100 reports in 1 s against 200. */
+  g_assert_cmpuint(s[0]->cqi_reports, ==, 100);
+  g_assert_cmpuint(s[2]->cqi_reports, ==, 200);
+  net_free(&n);
+}
+
+/* Uplink power control per cell and Pmax per UE: three isolated cells
+ * (10 km apart), one full-buffer UE at 150 m each, all 50 RBs every slot.
+ * The received power per RB is min(Pmax - 10 log10(50), P0 + alpha PL)
+ * - PL (TS 38.213 7.1.1 open loop), so the UL SNRs differ by exactly the
+ * differences of those powers (same path loss): cell 1's P0 is 10 dB up;
+ * UE 2's Pmax of 5 dBm binds. */
+static void
+test_ul_params(void)
+{
+  double cx[3] = {0, 10000, 20000}, ux[3] = {150, 10150, 20150};
+  net n;
+  net_init(&n, 3, cx, 3, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet_ul(&n, -90, 0.8, true);
+  ws_cellnet_cell_params pc = {.set_pc = true, .pc_p0_dbm = -80, .pc_alpha = 0.8};
+  g_assert_true(ws_cellnet_set_cell_params(n.cn, 1, &pc));
+  g_assert_true(ws_cellnet_set_ue_pmax(n.cn, 2, 5));
+  net_run(&n, 200);
+  double pl = hand_pl_db(150);
+  double per_rb[3] = {-90 + 0.8 * pl, -80 + 0.8 * pl,
+                      MIN(5 - 10 * log10(N_RB), -90 + 0.8 * pl)};
+  g_assert_cmpfloat(per_rb[2], <, per_rb[0] - 1); /* Pmax binds */
+  double mean[3];
+  for (uint32_t u = 0; u < 3; u++) {
+    const ws_cellnet_ul_stats *s = &ws_cellnet_ue_get_stats(n.cn, u)->ul;
+    g_assert_cmpuint(s->rbs, ==, 200 * N_RB);
+    mean[u] = s->sinr_db_sum / (double)s->sinr_n;
+  }
+  /* 1e-6 dB: the interference from 10 km is ~60 dB below noise. */
+  g_assert_cmpfloat(fabs((mean[1] - mean[0]) - (per_rb[1] - per_rb[0])), <, 1e-3);
+  g_assert_cmpfloat(fabs((mean[2] - mean[0]) - (per_rb[2] - per_rb[0])), <, 1e-3);
+  net_free(&n);
+}
+
+/* A cell switched off: cells at 0 and 600 m, UE0 at 200 m (cell 0), UE1
+ * at 400 m (cell 1, full buffer, so cell 1 interferes on every RB), UE2
+ * at 500 m (cell 1, packet mode). At 100.5 ms cell 1 goes off: from then
+ * UE0's SINR is its SNR (hand computation), UE1 and UE2 are detached,
+ * scheduled nowhere, and UE2's packets are refused into the callback. */
+static void
+test_cell_off(void)
+{
+  double cx[2] = {0, 600}, ux[3] = {200, 400, 500};
+  net n;
+  net_init(&n, 2, cx, 3, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "pf", 1, true);
+  ws_cellnet_set_full_buffer(n.cn, 2, false);
+  ws_cellnet_set_drop_fn(n.cn, on_drop_cb);
+  action off = {.n = &n, .kind = ACT_OFF, .cell = 1};
+  g_assert_cmpuint(enqueue_n(&n, 2, 5), ==, 5);
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 100 * WS_MS + WS_MS / 2, on_action, &off);
+  ws_sim_run_until(n.sim, 99 * WS_MS);
+  double snr = hand_rx_rb_dbm(200) - hand_noise_dbm();
+  double before = ws_cellnet_ue_last_sinr_db(n.cn, 0);
+  g_assert_cmpfloat(before, <, snr - 3);
+  ws_sim_run_until(n.sim, 200 * WS_MS);
+  g_assert_false(ws_cellnet_cell_is_on(n.cn, 1));
+  g_assert_cmpfloat(fabs(ws_cellnet_ue_last_sinr_db(n.cn, 0) - snr), <, 1e-6);
+  const ws_cellnet_cell_stats *c1 = ws_cellnet_cell_get_stats(n.cn, 1);
+  uint64_t used = c1->rbs_used, ue1_rbs = ws_cellnet_ue_get_stats(n.cn, 1)->rbs;
+  g_assert_cmpuint(c1->ues, ==, 0);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 0)->ues, ==, 1);
+  for (uint32_t u = 1; u < 3; u++) {
+    g_assert_cmpint(ws_cellnet_ue_cell(n.cn, u), ==, -1);
+    g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, u)->cell, ==, WS_CELLNET_NO_CELL);
+    g_assert_true(isnan(ws_cellnet_ue_last_sinr_db(n.cn, u)));
+  }
+  uint64_t drops = n.drops[WS_CELLNET_DROP_BUFFER];
+  g_assert_cmpuint(enqueue_n(&n, 2, 3), ==, 0);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_BUFFER], ==, drops + 3);
+  g_assert_cmpuint(ws_cellnet_ue_pending_packets(n.cn, 2), ==, 0);
+  /* Its five packets were delivered before the outage (tiny load). */
+  g_assert_cmpuint(n.delivered, ==, 5);
+  ws_sim_run_until(n.sim, 300 * WS_MS);
+  g_assert_cmpuint(c1->rbs_used, ==, used);
+  g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, 1)->rbs, ==, ue1_rbs);
+  /* A detached UE's throughput still divides by the measured time. */
+  double t = ws_cellnet_ue_dl_throughput_bps(n.cn, 1);
+  g_assert_cmpfloat(fabs(t - ws_cellnet_ue_get_stats(n.cn, 1)->data_bits / 0.301), <, 1e-6 * t);
+  g_assert_false(ws_cellnet_move_ue(n.cn, 1, 1, true)); /* cell 1 is off */
+  net_free(&n);
+}
+
+/* Moves with queued packets: 50 packets queued at 10.5 ms for UE0 (cell 0)
+ * and moved at once to cell 1. With keep_buffers all 50 arrive through
+ * cell 1 (which then carries all the bits); without they are all dropped
+ * as WS_CELLNET_DROP_DETACH. */
+static void
+run_move(bool keep, net *n)
+{
+  double cx[2] = {0, 600}, ux[1] = {250};
+  net_init(n, 2, cx, 1, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(n, "pf", 1, false);
+  ws_cellnet_set_drop_fn(n->cn, on_drop_cb);
+  action a = {.n = n, .kind = ACT_ENQUEUE_MOVE, .ue = 0, .cell = 1, .keep = keep, .n_pkt = 50};
+  ws_cellnet_start(n->cn, 0);
+  ws_sim_schedule_at(n->sim, 10 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_run_until(n->sim, 500 * WS_MS);
+  g_assert_cmpint(ws_cellnet_ue_cell(n->cn, 0), ==, 1);
+  g_assert_cmpuint(ws_cellnet_ue_get_stats(n->cn, 0)->cell, ==, 1);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n->cn, 0)->ues, ==, 0);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n->cn, 1)->ues, ==, 1);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n->cn, 0)->decoded_bits, ==, 0);
+  g_assert_cmpuint(ws_cellnet_ue_pending_packets(n->cn, 0), ==, 0);
+}
+
+static void
+test_move_keep(void)
+{
+  net n;
+  run_move(true, &n);
+  g_assert_cmpuint(n.delivered, ==, 50);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_DETACH], ==, 0);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 1)->decoded_bits, >=, 50 * 1500 * 8);
+  net_free(&n);
+  run_move(false, &n);
+  g_assert_cmpuint(n.delivered, ==, 0);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_DETACH], ==, 50);
+  g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, 0)->detach_drops, ==, 50);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 1)->decoded_bits, ==, 0);
+  net_free(&n);
+}
+
+/* A move in the middle of a transfer (200 packets, moved at 5.5 ms while
+ * blocks are in flight and a packet is partly sent): every packet is
+ * delivered or dropped as a detach, none is left pending or counted twice;
+ * with keep_buffers only the packets already (partly) sent are lost. */
+static void
+test_move_midflight(void)
+{
+  double cx[2] = {0, 600}, ux[1] = {300};
+  net n;
+  net_init(&n, 2, cx, 1, ux, NULL, WS_FADING_RAYLEIGH, 4);
+  net_cellnet(&n, "pf", 4, false);
+  ws_cellnet_set_drop_fn(n.cn, on_drop_cb);
+  g_assert_cmpuint(enqueue_n(&n, 0, 200), ==, 200);
+  action a = {.n = &n, .kind = ACT_MOVE, .ue = 0, .cell = 1, .keep = true};
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 5 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_run_until(n.sim, 1000 * WS_MS);
+  const ws_cellnet_ue_stats *s = ws_cellnet_ue_get_stats(n.cn, 0);
+  g_assert_cmpuint(ws_cellnet_ue_pending_packets(n.cn, 0), ==, 0);
+  g_assert_cmpuint(n.delivered + n.drops[WS_CELLNET_DROP_DETACH] + n.drops[WS_CELLNET_DROP_RADIO],
+                   ==, 200);
+  g_assert_cmpuint(s->detach_drops, ==, n.drops[WS_CELLNET_DROP_DETACH]);
+  g_assert_cmpuint(s->reassembly_drops, ==, n.drops[WS_CELLNET_DROP_RADIO]);
+  g_assert_cmpuint(s->delivered_packets, ==, n.delivered);
+  g_assert_cmpuint(n.drops[WS_CELLNET_DROP_DETACH], <=, 10);
+  g_assert_cmpuint(n.delivered, >=, 150);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 0)->decoded_bits, >, 0);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 1)->decoded_bits, >, 0);
+  net_free(&n);
+}
+
+/* The cells' UE lists after a move out of the middle: round robin cell 0
+ * with three full-buffer UEs; UE0 (index 0 in the list) leaves for cell 1
+ * at 20.5 ms. From then UE1 and UE2 share cell 0 at exactly 25 RBs per
+ * slot each and UE0 has cell 1's 50 (every UE keeps a CQI >= 1 whatever
+ * the interference: its SINR stays above 30 log10(280/320) dB). */
+static void
+test_move_list(void)
+{
+  double cx[2] = {0, 600}, ux[3] = {280, 200, 250};
+  net n;
+  net_init(&n, 2, cx, 3, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "rr", 1, true);
+  for (uint32_t u = 0; u < 3; u++)
+    g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, u)->cell, ==, 0);
+  action a = {.n = &n, .kind = ACT_MOVE, .ue = 0, .cell = 1, .keep = false};
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 20 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_run_until(n.sim, 20 * WS_MS);
+  uint64_t rbs[3];
+  for (uint32_t u = 0; u < 3; u++)
+    rbs[u] = ws_cellnet_ue_get_stats(n.cn, u)->rbs;
+  ws_sim_run_until(n.sim, 120 * WS_MS);
+  for (uint32_t u = 0; u < 3; u++)
+    rbs[u] = ws_cellnet_ue_get_stats(n.cn, u)->rbs - rbs[u];
+  g_assert_cmpuint(rbs[0], ==, 100 * N_RB);
+  g_assert_cmpuint(rbs[1], ==, 100 * N_RB / 2);
+  g_assert_cmpuint(rbs[2], ==, 100 * N_RB / 2);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 0)->ues, ==, 2);
+  g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 1)->ues, ==, 1);
+  net_free(&n);
+}
+
+/* best_cell: eight co-located cells and a UE at 100 m: every cell has the
+ * same RSRP, so the wideband SINR is S / (N + 7 S) < 1/7 = -8.45 dB, below
+ * CQI 1's -7.5 dB: out of coverage (-1). With six of them off only two
+ * interfere (SINR ~0 dB): the lowest index that is on. All off: -1. */
+static void
+test_best_cell(void)
+{
+  double cx[8] = {0}, ux = 100;
+  net n;
+  net_init(&n, 8, cx, 1, &ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "pf", 1, true);
+  g_assert_cmpfloat(ws_phy_cqi_threshold_db(1), >, 10 * log10(1.0 / 7));
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, -1);
+  for (uint32_t c = 0; c < 6; c++)
+    ws_cellnet_set_cell_on(n.cn, c, false);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, 6);
+  ws_cellnet_set_cell_on(n.cn, 6, false);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, 7);
+  ws_cellnet_set_cell_on(n.cn, 7, false);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, -1);
+  ws_cellnet_set_cell_on(n.cn, 2, true);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, 2);
+  net_free(&n);
+  /* A nearer cell wins; off, the other one. */
+  double cx2[2] = {0, 600};
+  net_init(&n, 2, cx2, 1, &ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "pf", 1, true);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, 0);
+  ws_cellnet_set_cell_on(n.cn, 0, false);
+  g_assert_cmpint(ws_cellnet_best_cell(n.cn, 0), ==, 1);
+  net_free(&n);
+}
+
+/* reset_stats at 50.5 ms: counters restart (attachment kept), time-based
+ * figures count from there: after 100 more slots the throughput is the
+ * data bits over exactly 0.1 s. */
+static void
+test_reset_stats(void)
+{
+  double cx[2] = {0, 600}, ux[2] = {100, 500};
+  net n;
+  net_init(&n, 2, cx, 2, ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet(&n, "pf", 1, true);
+  action a = {.n = &n, .kind = ACT_RESET};
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 50 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_run_until(n.sim, 50 * WS_MS + WS_MS / 2);
+  g_assert_cmpuint(ws_cellnet_slots(n.cn), ==, 51);
+  for (uint32_t u = 0; u < 2; u++) {
+    const ws_cellnet_ue_stats *s = ws_cellnet_ue_get_stats(n.cn, u);
+    g_assert_cmpuint(s->cell, ==, u);
+    g_assert_cmpuint(s->first_tx + s->rbs + s->cqi_reports + s->decoded_bits, ==, 0);
+    g_assert_true(isnan(ws_cellnet_ue_dl_throughput_bps(n.cn, u)));
+    const ws_cellnet_cell_stats *c = ws_cellnet_cell_get_stats(n.cn, u);
+    g_assert_cmpuint(c->ues, ==, 1);
+    g_assert_cmpuint(c->slots + c->rbs_used + c->decoded_bits, ==, 0);
+    g_assert_false(isnan(ws_cellnet_ue_last_sinr_db(n.cn, u)));
+  }
+  ws_sim_run_until(n.sim, 150 * WS_MS);
+  g_assert_cmpuint(ws_cellnet_slots(n.cn), ==, 151);
+  for (uint32_t u = 0; u < 2; u++) {
+    const ws_cellnet_ue_stats *s = ws_cellnet_ue_get_stats(n.cn, u);
+    g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, u)->slots, ==, 100);
+    g_assert_cmpuint(s->rbs, ==, 100 * N_RB);
+    g_assert_cmpfloat(ws_cellnet_ue_dl_throughput_bps(n.cn, u), ==, s->data_bits / 0.1);
+  }
+  net_free(&n);
+}
+
+/* Two identical runs with fading, packets and a move (with and without
+ * buffers) in the middle give identical counters. */
+static void
+run_moving(ws_cellnet_ue_stats *out, ws_cellnet_cell_stats *cout, uint64_t *drops)
+{
+  double cx[2] = {0, 500}, ux[4] = {100, 200, 300, 400};
+  net n;
+  net_init(&n, 2, cx, 4, ux, NULL, WS_FADING_RAYLEIGH, 9);
+  net_cellnet(&n, "pf", 9, false);
+  ws_cellnet_set_full_buffer(n.cn, 3, true);
+  ws_cellnet_set_drop_fn(n.cn, on_drop_cb);
+  for (uint32_t u = 0; u < 3; u++)
+    enqueue_n(&n, u, 100);
+  action a = {.n = &n, .kind = ACT_MOVE, .ue = 1, .cell = 1, .keep = true};
+  action b = {.n = &n, .kind = ACT_MOVE, .ue = 3, .cell = 0, .keep = false};
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 30 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_schedule_at(n.sim, 60 * WS_MS + WS_MS / 2, on_action, &b);
+  ws_sim_run_until(n.sim, 300 * WS_MS);
+  for (uint32_t u = 0; u < 4; u++)
+    out[u] = *ws_cellnet_ue_get_stats(n.cn, u);
+  for (uint32_t c = 0; c < 2; c++)
+    cout[c] = *ws_cellnet_cell_get_stats(n.cn, c);
+  memcpy(drops, n.drops, sizeof n.drops);
+  net_free(&n);
+}
+
+static void
+test_move_determinism(void)
+{
+  ws_cellnet_ue_stats a[4], b[4];
+  ws_cellnet_cell_stats ca[2], cb[2];
+  uint64_t da[3], db[3];
+  memset(a, 0, sizeof a); /* padding too: compared with memcmp */
+  memset(b, 0, sizeof b);
+  memset(ca, 0, sizeof ca);
+  memset(cb, 0, sizeof cb);
+  run_moving(a, ca, da);
+  run_moving(b, cb, db);
+  for (uint32_t u = 0; u < 4; u++) {
+    g_assert_cmpuint(a[u].decoded_bits, ==, b[u].decoded_bits);
+    g_assert_cmpuint(a[u].first_tx_errors, ==, b[u].first_tx_errors);
+    g_assert_cmpfloat(a[u].sinr_db_sum, ==, b[u].sinr_db_sum);
+    g_assert_cmpuint(a[u].delivered_packets, ==, b[u].delivered_packets);
+    g_assert_cmpuint(a[u].detach_drops, ==, b[u].detach_drops);
+  }
+  g_assert_true(memcmp(ca, cb, sizeof ca) == 0);
+  g_assert_true(memcmp(da, db, sizeof da) == 0);
+  g_assert_cmpuint(a[1].cell, ==, 1);
+  g_assert_cmpuint(a[3].cell, ==, 0);
+  /* fading gives block errors to compare */
+  g_assert_cmpuint(a[0].first_tx_errors + a[1].first_tx_errors + a[3].first_tx_errors, >, 0);
+  g_assert_cmpuint(a[1].delivered_packets, ==, 100 - a[1].detach_drops - a[1].reassembly_drops);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -537,5 +968,15 @@ main(int argc, char **argv)
   g_test_add_func("/cell/ul-single", test_ul_single);
   g_test_add_func("/cell/ul-interference", test_ul_interference);
   g_test_add_func("/cell/ul-packets", test_ul_packets);
+  g_test_add_func("/cell/drop-fn", test_drop_fn);
+  g_test_add_func("/cell/cell-params", test_cell_params);
+  g_test_add_func("/cell/ul-params", test_ul_params);
+  g_test_add_func("/cell/cell-off", test_cell_off);
+  g_test_add_func("/cell/move-keep", test_move_keep);
+  g_test_add_func("/cell/move-midflight", test_move_midflight);
+  g_test_add_func("/cell/move-list", test_move_list);
+  g_test_add_func("/cell/best-cell", test_best_cell);
+  g_test_add_func("/cell/reset-stats", test_reset_stats);
+  g_test_add_func("/cell/move-determinism", test_move_determinism);
   return g_test_run();
 }

@@ -2,7 +2,8 @@
  * hand (a packet over many blocks, many packets in one block, blocks smaller
  * than a header), byte conservation, in-order exactly-once delivery under
  * HARQ reordering, RLC UM loss (a lost block drops exactly the packets it
- * carried segments of), drop-tail limit, full-buffer mode, freeing. */
+ * carried segments of), drop-tail limit, full-buffer mode, freeing,
+ * re-establishment (flush). */
 #include <glib.h>
 #include <string.h>
 
@@ -443,6 +444,51 @@ static void test_free_in_flight(void) {
   sink_clear(&s);
 }
 
+/* Re-establishment: packets 0..4 of 1000 B, one 2500 B block (packets 0, 1
+ * whole, 2 B header each, and 494 B of packet 2) is lost, the next 300 B
+ * block (packet 2's next 298 B) is in flight and lost too. Packets 0 and 1
+ * are dropped as reassembly losses; flushing keeps 3 and 4 (untouched)
+ * and discards packet 2 (partly sent: 208 of its bytes never sent); a
+ * flush with waiting_too discards 3 and 4 too. Byte conservation holds
+ * throughout (ws_rlc_check) and the rest flows on afterwards. */
+static void test_flush(void) {
+  for (unsigned all = 0; all < 2; all++) {
+    sink s;
+    sink_init(&s);
+    ws_rlc *r = make_rlc(&s, 0, 2);
+    for (uint64_t i = 0; i < 5; i++)
+      g_assert_true(enqueue(&s, r, i, 1000));
+    ws_rlc_tb *a = ws_rlc_pull(r, 2500 * 8);
+    ws_rlc_tb *b = ws_rlc_pull(r, 300 * 8);
+    ws_rlc_tb_lost(r, a);
+    g_assert_cmpuint(s.drops[WS_RLC_DROP_REASSEMBLY], ==, 2);
+    ws_rlc_tb_lost(r, b);
+    g_assert_cmpuint(ws_rlc_buffer_bytes(r), ==, 208 + 2000);
+    g_assert_cmpuint(ws_rlc_flush(r, all), ==, all ? 3 : 1);
+    g_assert_true(ws_rlc_check(r));
+    g_assert_cmpuint(s.drops[WS_RLC_DROP_FLUSH], ==, all ? 3 : 1);
+    g_assert_cmpuint(seq_at(s.dropped, 2), ==, 2);
+    const ws_rlc_stats *st = ws_rlc_get_stats(r);
+    g_assert_cmpuint(st->flushed_packets, ==, all ? 3 : 1);
+    g_assert_cmpuint(st->flushed_unsent_bytes, ==, all ? 2208 : 208);
+    g_assert_cmpuint(ws_rlc_buffer_bytes(r), ==, all ? 0 : 2000);
+    g_assert_cmpuint(ws_rlc_in_flight_packets(r), ==, 0);
+    /* Afterwards packets flow in order (the survivors, then a new one). */
+    g_assert_true(enqueue(&s, r, 9, 1000));
+    ws_rlc_tb *c = ws_rlc_pull(r, 4000 * 8);
+    ws_rlc_tb_received(r, c);
+    g_assert_true(ws_rlc_check(r));
+    g_assert_cmpuint(s.delivered->len, ==, all ? 1 : 3);
+    if (!all) {
+      g_assert_cmpuint(seq_at(s.delivered, 0), ==, 3);
+      g_assert_cmpuint(seq_at(s.delivered, 1), ==, 4);
+    }
+    g_assert_cmpuint(seq_at(s.delivered, s.delivered->len - 1), ==, 9);
+    ws_rlc_free(r);
+    sink_clear(&s);
+  }
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/rlc/large-packet", test_large_packet);
@@ -453,5 +499,6 @@ int main(int argc, char **argv) {
   g_test_add_func("/rlc/buffer-limit", test_buffer_limit);
   g_test_add_func("/rlc/full-buffer", test_full_buffer);
   g_test_add_func("/rlc/free-in-flight", test_free_in_flight);
+  g_test_add_func("/rlc/flush", test_flush);
   return g_test_run();
 }

@@ -8,8 +8,11 @@
 #include <string.h>
 
 #include "../../sim/scenario/scenario-int.h"
+#include "wisim/antenna.h"
+#include "wisim/pathloss.h"
 #include "wisim/queue.h"
 #include "wisim/scenario.h"
+#include "wisim/scheduler.h"
 #include "wisim/tcp.h"
 #include "wisim/traffic.h"
 #include "wisim/units.h"
@@ -452,7 +455,8 @@ static void test_did_you_mean(void) {
              "t.ini:9: [flow f] transport: expected one of udp, tcp, found \"ucp\" (did you mean \"udp\"?)");
 }
 
-/* Models not built yet: one error per offending line, values still checked. */
+/* Models not built yet (mobility): one error per offending line, values of
+ * the built ones still checked. */
 static void test_unsupported(void) {
   assert_err(SIM "[radio]\n"                  /* 3 */
                  "pathloss = 3gpp-uma\n"      /* 4 */
@@ -481,12 +485,8 @@ static void test_unsupported(void) {
                  "action = cell-off\n"        /* 27 */
                  "target = l\n",              /* 28 */
              NULL,
-             "t.ini:3: [radio]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
-             "t.ini:5: [cell A]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
              "t.ini:7: [cell A] tx_power: expected a power such as 46dBm or 20W, found \"46\"\n"
-             "t.ini:8: [ue walkers]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
-             "t.ini:23: [flow video] type: full-buffer is not supported yet in this version of wisim (full-buffer traffic comes with the radio release)\n"
-             "t.ini:27: [event cut] action: cell-off is not supported yet in this version of wisim (cell events come with the radio release)\n"
+             "t.ini:10: [ue walkers] mobility: random-waypoint is not supported yet in this version of wisim (mobility and handover come with a later release)\n"
              "t.ini:28: [event cut] target: \"l\" is [link l], expected the name of a cell for action cell-off");
 }
 
@@ -504,13 +504,8 @@ static void test_layout_references(void) {
                  "[ue x]\n"       /* 11 */
                  "cell = u\n",    /* 12 */
              NULL,
-             "t.ini:3: [layout L]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
-             "t.ini:5: [ue u]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
              "t.ini:6: [ue u] cell: \"L/7.0\": layout L has sites 0 to 6 and sectors 0 to 2\n"
-             "t.ini:7: [ue v]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
              "t.ini:8: [ue v] cell: \"L/1\": the cells of layout L are named L/SITE.SECTOR, such as L/0.1\n"
-             "t.ini:9: [ue w]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
-             "t.ini:11: [ue x]: not supported yet in this version of wisim (radio and cells come with a later release)\n"
              "t.ini:12: [ue x] cell: \"u\" is [ue u], expected the name of a cell or layout");
 }
 
@@ -709,13 +704,14 @@ static void test_groups_paired(void) {
 static void test_describe_models(void) {
   char *text = ws_scenario_describe_models();
   g_assert_nonnull(strstr(text, "[link] queue [droptail]: droptail, red, codel\n"));
-  g_assert_nonnull(strstr(text, "[event] action: link-down, link-up, cell-off (not yet)"));
+  g_assert_nonnull(strstr(text, "[event] action: link-down, link-up, cell-off, cell-on\n"));
   g_assert_nonnull(strstr(text, "[flow] transport [udp]: udp, tcp\n"));
   g_assert_nonnull(strstr(text, "[flow] type [cbr]: cbr, poisson, onoff, bulk, voip,"));
-  g_assert_nonnull(strstr(text, "full-buffer (not yet)"));
-  g_assert_nonnull(strstr(text, "[radio] pathloss [log-distance]: free-space (not yet)"));
+  g_assert_nonnull(strstr(text, "ping, full-buffer\n"));
+  g_assert_nonnull(strstr(text, "[radio] pathloss [log-distance]: free-space, log-distance,"));
+  g_assert_nonnull(strstr(text, "[ue] mobility [static]: static, linear (not yet),"));
   g_assert_nonnull(strstr(text, "[host NAME]"));
-  g_assert_nonnull(strstr(text, "[ue NAME] (not yet)"));
+  g_assert_nonnull(strstr(text, "[station NAME] (not yet)"));
   g_free(text);
 }
 
@@ -843,6 +839,9 @@ static void check_choices(const char *kind, const char *key, bool (*known)(const
 static bool queue_known(const char *name) { return ws_queue_known(name); }
 static bool cc_known(const char *name) { return ws_tcp_cc_find(name) != NULL; }
 static bool type_known(const char *name) { return ws_traffic_type_info(name, NULL, NULL); }
+static bool pathloss_known(const char *name) { return ws_pathloss_model_from_name(name) >= 0; }
+static bool scheduler_known(const char *name) { return ws_scheduler_known(name); }
+static bool antenna_known(const char *name) { return ws_antenna_kind_from_name(name) >= 0; }
 
 static bool is_choice(const char *kind, const char *key, const char *name) {
   const ws_key_spec *k = ws_schema_key(&ws_schema_kinds[ws_schema_kind_id(kind)], key);
@@ -855,6 +854,10 @@ static void test_schema_matches_registries(void) {
   check_choices("link", "queue", queue_known);
   check_choices("flow", "congestion", cc_known);
   check_choices("flow", "type", type_known);
+  check_choices("radio", "pathloss", pathloss_known);
+  check_choices("cell", "scheduler", scheduler_known);
+  check_choices("cell", "antenna", antenna_known);
+  for (const char *const *s = ws_scheduler_names(); *s; s++) g_assert_true(is_choice("cell", "scheduler", *s));
   for (const char *const *t = ws_traffic_types(); *t; t++) g_assert_true(is_choice("flow", "type", *t));
   for (const char *const *c = ws_tcp_cc_names(); *c; c++)
     g_assert_true(is_choice("flow", "congestion", *c));

@@ -312,7 +312,7 @@ static void test_registry(void) {
   g_assert_null(ws_traffic_find_gen("bulk"));
   g_assert_null(ws_traffic_find_gen("nosuch"));
   const char *const *names = ws_traffic_types();
-  g_assert_cmpuint(g_strv_length((char **)names), ==, 8);
+  g_assert_cmpuint(g_strv_length((char **)names), ==, 9);
   g_assert_cmpstr(names[0], ==, "cbr");
   g_assert_cmpstr(names[1], ==, "poisson");
   bool udp, tcp;
@@ -323,7 +323,11 @@ static void test_registry(void) {
   g_assert_true(udp && !tcp);
   g_assert_true(ws_traffic_type_info("ping", &udp, &tcp));
   g_assert_true(!udp && !tcp);
-  g_assert_false(ws_traffic_type_info("full-buffer", NULL, NULL));
+  /* full-buffer: no packets, so no transport of its own (udp is the
+   * scenario default; tcp would be a contradiction). */
+  g_assert_true(ws_traffic_type_info("full-buffer", &udp, &tcp));
+  g_assert_true(udp && !tcp);
+  g_assert_null(ws_traffic_find_gen("full-buffer"));
 }
 
 /* ---- onoff ----------------------------------------------------------------- */

@@ -40,6 +40,22 @@ static const ws_validation registry[] = {
      true, ws_vexp_codel_unresponsive},
     {"voip-emodel", "a G.711 call's MOS in flows.csv against the ITU-T G.107 E-model", true,
      ws_vexp_voip_emodel},
+    {"pathloss-formulas", "every path loss model against its published formula (0.01 dB)",
+     true, ws_vexp_pathloss_formulas},
+    {"pathloss-los-probability", "LOS fraction of many drawn links against TR 38.901 7.4.2-1",
+     true, ws_vexp_pathloss_los_probability},
+    {"noise-floor", "the medium's noise over 50 RBs against -174 dBm/Hz + 10 log B + NF", true,
+     ws_vexp_noise_floor},
+    {"tbs-table", "TBS of several (MCS, PRB) pairs against the TS 38.214 5.1.3.2 procedure", true,
+     ws_vexp_tbs_table},
+    {"cell-single-ue", "one UE, no fading: SINR, CQI and throughput computed by hand", true,
+     ws_vexp_cell_single_ue},
+    {"cell-rr-equal-shares", "round robin gives full-buffer UEs equal RB shares", true,
+     ws_vexp_cell_rr_equal_shares},
+    {"cell-pf-vs-rr", "PF beats RR's cell throughput with Rayleigh fading, Jain within 10%", true,
+     ws_vexp_cell_pf_vs_rr},
+    {"cell-sectors", "3 sectors per site beat 1 in site spectral efficiency (7 sites, UMa)", true,
+     ws_vexp_cell_sectors},
 };
 
 const ws_validation *ws_validation_list(unsigned *n) {

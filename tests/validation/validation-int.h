@@ -52,5 +52,14 @@ void ws_vexp_codel_standing_delay(GPtrArray *out);
 void ws_vexp_codel_unresponsive(GPtrArray *out);
 /* voip.c: the E-model end to end */
 void ws_vexp_voip_emodel(GPtrArray *out);
+/* radio.c: path loss, noise, TBS, the cell engine (issue 4) */
+void ws_vexp_pathloss_formulas(GPtrArray *out);
+void ws_vexp_pathloss_los_probability(GPtrArray *out);
+void ws_vexp_noise_floor(GPtrArray *out);
+void ws_vexp_tbs_table(GPtrArray *out);
+void ws_vexp_cell_single_ue(GPtrArray *out);
+void ws_vexp_cell_rr_equal_shares(GPtrArray *out);
+void ws_vexp_cell_pf_vs_rr(GPtrArray *out);
+void ws_vexp_cell_sectors(GPtrArray *out);
 
 #endif
