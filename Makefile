@@ -92,7 +92,7 @@ $(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 # ---- set-up ---------------------------------------------------------------
 # Debian packages behind each need; `make deps` installs what is missing.
-DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark chromium
+DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark chromium time bc
 
 deps:
 	@missing=""; \
@@ -129,6 +129,7 @@ bench: deps
 	$(BUILD)/bench-cell 10
 	@$(MAKE) --no-print-directory all
 	WISIM=$(BUILD)/wisim tests/bench/sweep.sh
+	WISIM=$(BUILD)/wisim tests/bench/hex.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/wisim $(DESTDIR)$(PREFIX)/share/wisim/scenarios

@@ -94,6 +94,8 @@ struct ws_cellnet {
   uint32_t n_off;       /* cells that are off */
   ws_cellnet_drop_fn drop_fn;
   double cqi_bits[WS_PHY_N_CQI]; /* bits per RB at the MCS of each CQI */
+  double cqi_thr_lin[WS_PHY_N_CQI]; /* SINR at each CQI's threshold (CQI 0:
+                                       30 dB below CQI 1's), for link adaptation */
   uint32_t *rb_sb;      /* [n_rb] subband of each RB */
   uint64_t slot;        /* slots run */
   uint64_t slot0;       /* slot count at the last ws_cellnet_reset_stats */
@@ -258,6 +260,7 @@ ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg)
   for (unsigned q = 0; q < WS_PHY_N_CQI; q++) {
     int mcs = ws_phy_cqi_to_mcs(q);
     cn->cqi_bits[q] = mcs < 0 ? 0.0 : ws_phy_mcs_bits_per_rb((unsigned)mcs);
+    cn->cqi_thr_lin[q] = q == 0 ? ws_phy_cqi_threshold_lin(1) * 1e-3 : ws_phy_cqi_threshold_lin(q);
   }
   cn->rb_sb = g_new0(uint32_t, cn->n_rb);
   for (uint32_t r = 0; r < cn->n_rb; r++)
@@ -685,15 +688,18 @@ schedule_cell(ws_cellnet *cn, uint32_t c, ws_time now)
       cl->st.retx++;
       continue;
     }
-    /* New block: the MCS of the lowest reported subband CQI among its RBs
-     * (conservative; docs/cells.md), TBS for its RBs at that MCS. */
-    unsigned min_cqi = WS_PHY_N_CQI;
-    for (uint32_t r = 0; r < cn->n_rb; r++) {
-      unsigned q = u->slot_cqi[1 + cn->rb_sb[r]];
-      if (res->rb_ue[r] == (int32_t)k && q < min_cqi)
-        min_cqi = q;
-    }
-    int mcs = ws_phy_cqi_to_mcs(min_cqi);
+    /* New block: link adaptation on the reported subband CQIs of its RBs.
+     * Each RB stands for the SINR at its CQI's threshold (the least the
+     * report vouches for); the block gets the MCS of the highest CQI whose
+     * EESM over them reaches its threshold (docs/cells.md, "Link
+     * adaptation"): one CQI everywhere gives that CQI, a spread of CQIs
+     * something between their lowest and their mean. */
+    uint32_t m = 0;
+    for (uint32_t r = 0; r < cn->n_rb; r++)
+      if (res->rb_ue[r] == (int32_t)k)
+        cn->alloc_sinr[m++] = cn->cqi_thr_lin[u->slot_cqi[1 + cn->rb_sb[r]]];
+    g_assert(m == n);
+    int mcs = ws_phy_cqi_to_mcs(ws_phy_cqi_from_sinr(cn->alloc_sinr, m));
     int pid = ws_phy_harq_idle(u->harq);
     if (mcs < 0 || pid < 0)
       continue; /* cannot happen: rate > 0 and an idle process were required */

@@ -22,9 +22,11 @@ static uint32_t next_free(const ws_scheduler *s, uint32_t g) {
  * get floor(F/n) and the first F mod n one more; the start then moves past
  * the last UE served, so the extra group rotates: over n slots each UE gets
  * exactly F. A UE whose buffer is covered leaves its share to the others
- * (the deal simply skips it). Groups are interleaved across UEs, which
- * spreads each UE over the band (frequency diversity; the rates do not
- * steer round robin). */
+ * (the deal simply skips it), and so does a UE that can carry nothing on
+ * the group at hand (reported CQI 0 there: its rate is 0), which leaves it
+ * to the next UE. Groups are interleaved across UEs, which spreads each UE
+ * over the band (frequency diversity); beyond that, rates do not steer
+ * round robin. */
 static void rr_allocate(ws_scheduler *s, const ws_sched_input *in) {
   rr_state *st = ws_scheduler_state(s);
   uint32_t n = in->n_ue, n_rbg = ws_scheduler_n_rbg(s);
@@ -34,13 +36,19 @@ static void rr_allocate(ws_scheduler *s, const ws_sched_input *in) {
   int64_t last = -1;
   uint32_t idle = 0; /* UEs visited since the last grant */
   while (g < n_rbg) {
-    if (ws_scheduler_wants(s, k)) {
+    if (ws_scheduler_wants(s, k) && ws_scheduler_rbg_bits(s, in, k, g) > 0) {
       ws_scheduler_grant(s, in, k, g);
       last = k;
       idle = 0;
       g = next_free(s, g + 1);
     } else if (++idle >= n) {
-      break; /* nobody wants more */
+      /* A full turn without a taker: nobody wants more, or nobody can use
+       * this group; then the next group gets its own turn. */
+      bool wanted = false;
+      for (uint32_t j = 0; j < n && !wanted; j++) wanted = ws_scheduler_wants(s, j);
+      if (!wanted) break;
+      idle = 0;
+      g = next_free(s, g + 1);
     }
     k = (k + 1) % n;
   }

@@ -306,6 +306,16 @@ typedef struct {
   gint64 last_us;
 } progress;
 
+
+/* A count per second with k or M (a cell run's one event per slot makes
+ * thousands per second, a packet run millions). */
+static const char *format_count_rate(char *buf, size_t len, double per_s) {
+  if (per_s >= 1e6) g_snprintf(buf, len, "%.2f M", per_s / 1e6);
+  else if (per_s >= 1e3) g_snprintf(buf, len, "%.1f k", per_s / 1e3);
+  else g_snprintf(buf, len, "%.0f", per_s);
+  return buf;
+}
+
 static void progress_update(progress *p, ws_sim *sim, ws_time end) {
   if (!p->enabled) return;
   gint64 now_us = g_get_monotonic_time();
@@ -318,8 +328,10 @@ static void progress_update(progress *p, ws_sim *sim, ws_time end) {
   double end_s = ws_time_to_s(end);
   double frac = end_s > 0 ? sim_s / end_s : 1;
   double eta_s = frac > 0 ? wall_s * (1 - frac) / frac : 0;
-  fprintf(stderr, "\r\033[K  simulated %.3f s of %.3f s (%.0f%%)  %.2f M events/s  ETA %.0f s",
-          sim_s, end_s, 100 * frac, (double)ws_sim_events_executed(sim) / wall_s / 1e6, eta_s);
+  char eps[32];
+  fprintf(stderr, "\r\033[K  simulated %.3f s of %.3f s (%.0f%%)  %s events/s  ETA %.0f s",
+          sim_s, end_s, 100 * frac,
+          format_count_rate(eps, sizeof eps, (double)ws_sim_events_executed(sim) / wall_s), eta_s);
   p->shown = TRUE;
 }
 
@@ -388,9 +400,10 @@ static void print_radio_headline(const ws_radio_headline *h) {
 
 static void print_summary(const char *dir, const ws_run_info *info, ws_flow_stats *const *flows,
                           unsigned n) {
-  printf("%s: %.3f s simulated in %.2f s wall, %" G_GUINT64_FORMAT " events (%.2f M events/s)\n",
+  char eps[32];
+  printf("%s: %.3f s simulated in %.2f s wall, %" G_GUINT64_FORMAT " events (%s events/s)\n",
          info->scenario_name, ws_time_to_s(info->simulated_ns), info->wall_s, info->events,
-         info->wall_s > 0 ? (double)info->events / info->wall_s / 1e6 : 0.0);
+         format_count_rate(eps, sizeof eps, info->wall_s > 0 ? (double)info->events / info->wall_s : 0));
   if (n) {
     printf("  %-20s %10s %10s %8s %16s %12s\n", "flow", "sent", "received", "lost", "throughput",
            "delay mean");

@@ -53,13 +53,16 @@ for sc in scenarios/*.ini; do
   grep -q '"complete" *: *true' "$tmp/$name/summary.json" && ok "$name summary says complete" || not_ok "$name summary says complete"
   cmp -s "$sc" "$tmp/$name/scenario.ini" && ok "$name scenario.ini is the scenario as run" || not_ok "$name scenario.ini is the scenario as run"
   golden=tests/scenarios/golden/$name
-  for f in flows.csv links.csv timeseries.csv; do
+  # Scenarios with cells also write cells.csv, ues.csv and coverage.csv.
+  files="flows.csv links.csv timeseries.csv"
+  for f in cells.csv ues.csv coverage.csv; do [ -e "$tmp/$name/$f" ] && files="$files $f"; done
+  for f in $files; do
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then mkdir -p "$golden"; cp "$tmp/$name/$f" "$golden/$f"; fi
     if cmp -s "$golden/$f" "$tmp/$name/$f"; then ok "$name $f matches its golden file"
     else not_ok "$name $f matches its golden file" "$(diff "$golden/$f" "$tmp/$name/$f" 2>&1 | head -20)"; fi
   done
   status_is 0 "rerun $sc" "$WISIM" run "$sc" -o "$tmp/$name-again" --quiet
-  for f in flows.csv links.csv timeseries.csv scenario.ini; do
+  for f in $files scenario.ini; do
     cmp -s "$tmp/$name/$f" "$tmp/$name-again/$f" && ok "$name $f is byte-identical on a rerun" || not_ok "$name $f is byte-identical on a rerun"
   done
 done

@@ -810,21 +810,61 @@ test_move_list(void)
   net_cellnet(&n, "rr", 1, true);
   for (uint32_t u = 0; u < 3; u++)
     g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, u)->cell, ==, 0);
+  ws_cellnet_cell_params slow = {.cqi_period_ns = 10 * WS_MS};
+  g_assert_true(ws_cellnet_set_cell_params(n.cn, 1, &slow));
   action a = {.n = &n, .kind = ACT_MOVE, .ue = 0, .cell = 1, .keep = false};
   ws_cellnet_start(n.cn, 0);
   ws_sim_schedule_at(n.sim, 20 * WS_MS + WS_MS / 2, on_action, &a);
   ws_sim_run_until(n.sim, 20 * WS_MS);
-  uint64_t rbs[3];
-  for (uint32_t u = 0; u < 3; u++)
+  uint64_t rbs[3], reports[3];
+  for (uint32_t u = 0; u < 3; u++) {
     rbs[u] = ws_cellnet_ue_get_stats(n.cn, u)->rbs;
+    reports[u] = ws_cellnet_ue_get_stats(n.cn, u)->cqi_reports;
+  }
   ws_sim_run_until(n.sim, 120 * WS_MS);
-  for (uint32_t u = 0; u < 3; u++)
+  for (uint32_t u = 0; u < 3; u++) {
     rbs[u] = ws_cellnet_ue_get_stats(n.cn, u)->rbs - rbs[u];
+    reports[u] = ws_cellnet_ue_get_stats(n.cn, u)->cqi_reports - reports[u];
+  }
+  /* CQI timing follows the new cell: every 10 ms (30, 40, ..., 120 ms)
+   * against cell 0's 5 ms. */
+  g_assert_cmpuint(reports[0], ==, 10);
+  g_assert_cmpuint(reports[1], ==, 20);
   g_assert_cmpuint(rbs[0], ==, 100 * N_RB);
   g_assert_cmpuint(rbs[1], ==, 100 * N_RB / 2);
   g_assert_cmpuint(rbs[2], ==, 100 * N_RB / 2);
   g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 0)->ues, ==, 2);
   g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 1)->ues, ==, 1);
+  net_free(&n);
+}
+
+/* The PF average follows a UE to its new index: PF cell 0 with UE0 idle
+ * (packet mode, nothing queued: average 0) at index 0 and two full-buffer
+ * UEs at the same distance (equal rates); after 300 ms their averages are
+ * equal and they alternate. UE0 leaves: UE2 takes index 0 with its own
+ * average, so the two keep sharing equally (within one slot's 50 RBs over
+ * 20 slots); had UE2 inherited index 0's average (0), PF would give it
+ * every RB for tens of slots. */
+static void
+test_move_pf_average(void)
+{
+  double cx[2] = {0, 10000}, ux[3] = {100, 0, 0}, uy[3] = {0, 200, -200};
+  net n;
+  net_init(&n, 2, cx, 3, ux, uy, WS_FADING_NONE, 1);
+  net_cellnet(&n, "pf", 1, true);
+  ws_cellnet_set_full_buffer(n.cn, 0, false);
+  action a = {.n = &n, .kind = ACT_MOVE, .ue = 0, .cell = 1, .keep = false};
+  ws_cellnet_start(n.cn, 0);
+  ws_sim_schedule_at(n.sim, 300 * WS_MS + WS_MS / 2, on_action, &a);
+  ws_sim_run_until(n.sim, 300 * WS_MS);
+  uint64_t r1 = ws_cellnet_ue_get_stats(n.cn, 1)->rbs, r2 = ws_cellnet_ue_get_stats(n.cn, 2)->rbs;
+  g_assert_cmpfloat(fabs((double)r1 - (double)r2), <=, N_RB);
+  ws_sim_run_until(n.sim, 320 * WS_MS);
+  r1 = ws_cellnet_ue_get_stats(n.cn, 1)->rbs - r1;
+  r2 = ws_cellnet_ue_get_stats(n.cn, 2)->rbs - r2;
+  g_assert_cmpuint(r1 + r2, ==, 20 * N_RB);
+  g_assert_cmpfloat(fabs((double)r1 - (double)r2), <=, N_RB);
+  g_assert_cmpint(ws_cellnet_ue_cell(n.cn, 0), ==, 1);
   net_free(&n);
 }
 
@@ -975,6 +1015,7 @@ main(int argc, char **argv)
   g_test_add_func("/cell/move-keep", test_move_keep);
   g_test_add_func("/cell/move-midflight", test_move_midflight);
   g_test_add_func("/cell/move-list", test_move_list);
+  g_test_add_func("/cell/move-pf-average", test_move_pf_average);
   g_test_add_func("/cell/best-cell", test_best_cell);
   g_test_add_func("/cell/reset-stats", test_reset_stats);
   g_test_add_func("/cell/move-determinism", test_move_determinism);

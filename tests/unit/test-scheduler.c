@@ -90,6 +90,32 @@ static void test_rr_equal(void) {
   ws_scheduler_free(s);
 }
 
+/* A group where a UE reported CQI 0 (rate 0) goes to the next UE: UE 0
+ * can use only the even RBs, UE 1 every RB. Every RB is used, UE 0 never
+ * gets an odd one, and a group nobody can use stays free. */
+static void test_rr_skips_zero_rate(void) {
+  ws_scheduler *s = make("rr", 10, 1);
+  ws_sched_ue ue[2];
+  full_buffer(ue, 2);
+  double rate[2 * 10];
+  for (int b = 0; b < 10; b++) {
+    rate[b] = b % 2 ? 0.0 : 100.0;
+    rate[10 + b] = b == 9 ? 0.0 : 100.0;
+  }
+  ws_sched_input in = {.n_ue = 2, .ue = ue, .rate_bits = rate};
+  for (int slot = 0; slot < 4; slot++) {
+    const ws_sched_result *r = ws_scheduler_run(s, &in);
+    check_result(r, 10, 2);
+    for (int b = 0; b < 10; b++) {
+      if (b % 2) g_assert_cmpint(r->rb_ue[b], !=, 0);
+      if (b == 9) g_assert_cmpint(r->rb_ue[b], ==, WS_SCHED_NONE);
+      else g_assert_cmpint(r->rb_ue[b], !=, WS_SCHED_NONE);
+    }
+    g_assert_cmpuint(r->used_rbs, ==, 9);
+  }
+  ws_scheduler_free(s);
+}
+
 /* More UEs than RBs: 7 UEs, 3 RBs; each slot serves the next 3 in cyclic
  * order, so over 7 slots each UE gets exactly 3 RBs. With RBGs of 4 RBs (48
  * RBs = 12 groups) and 5 UEs: over 5 slots each gets 12 groups = 48 RBs. */
@@ -474,6 +500,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/scheduler/registry", test_registry);
   g_test_add_func("/scheduler/rr-equal", test_rr_equal);
   g_test_add_func("/scheduler/rr-rotation", test_rr_rotation);
+  g_test_add_func("/scheduler/rr-skips-zero-rate", test_rr_skips_zero_rate);
   g_test_add_func("/scheduler/buffers", test_buffers);
   g_test_add_func("/scheduler/harq-first", test_harq_first);
   g_test_add_func("/scheduler/ewma", test_ewma);
