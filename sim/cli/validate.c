@@ -78,8 +78,11 @@ static void run_job(gpointer data, gpointer user_data) {
 static void print_list(FILE *f) {
   unsigned n;
   const ws_validation *list = ws_validation_list(&n);
+  int width = 0; /* the longest name sets the column */
+  for (unsigned i = 0; i < n; i++) width = MAX(width, (int)strlen(list[i].name));
   for (unsigned i = 0; i < n; i++)
-    fprintf(f, "  %-22s %-8s %s\n", list[i].name, list[i].quick ? "[quick]" : "", list[i].title);
+    fprintf(f, "  %-*s %-8s %s\n", width, list[i].name, list[i].quick ? "[quick]" : "",
+            list[i].title);
 }
 
 /* "3.026 +- 0.05" or "3.026" when there is no interval. */

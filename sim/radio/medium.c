@@ -63,6 +63,7 @@ struct ws_medium {
   double *ul_rb_mw;     /* [nu] */
   int32_t *row_ues;     /* [nc * n_rb] distinct UEs of each UL row */
   uint32_t *row_n;      /* [nc] */
+  uint32_t *site_of;    /* [nc] first cell at the same position (its site) */
 };
 
 static double
@@ -138,6 +139,7 @@ ws_medium_free(ws_medium *m)
   g_free(m->ul_rb_mw);
   g_free(m->row_ues);
   g_free(m->row_n);
+  g_free(m->site_of);
   g_free(m);
 }
 
@@ -340,6 +342,19 @@ ws_medium_build(ws_medium *m, int64_t t_ns)
   m->row_ues = g_new(int32_t, (size_t)MAX(m->nc, 1) * m->n_rb);
   m->row_n = g_new(uint32_t, MAX(m->nc, 1));
 
+  /* Sites: cells at the same position and height (a layout's sectors). */
+  m->site_of = g_new(uint32_t, MAX(m->nc, 1));
+  for (uint32_t ci = 0; ci < m->nc; ci++) {
+    const medium_cell *c = &g_array_index(m->cells, medium_cell, ci);
+    m->site_of[ci] = ci;
+    for (uint32_t cj = 0; cj < ci; cj++) {
+      const medium_cell *d = &g_array_index(m->cells, medium_cell, cj);
+      if (d->x_m == c->x_m && d->y_m == c->y_m && d->height_m == c->height_m) {
+        m->site_of[ci] = m->site_of[cj];
+        break;
+      }
+    }
+  }
   double rb_hz = m->carrier.rb_bandwidth_hz;
   for (uint32_t ci = 0; ci < m->nc; ci++) {
     medium_cell *c = &g_array_index(m->cells, medium_cell, ci);
@@ -360,7 +375,14 @@ ws_medium_build(ws_medium *m, int64_t t_ns)
       double dx, dy;
       ws_pathloss_link pl;
       geometry(m, u, c, &dx, &dy, &pl);
-      char *purpose = g_strdup_printf("los cell %s", c->name);
+      /* LOS state, h_E and shadowing belong to the site, not the sector
+       * (TR 38.901 7.4.4 and 7.5: large-scale parameters are per BS-UT
+       * pair, the sectors of a site share its position): co-sited cells
+       * draw them from the first cell of the site's streams, so a UE sees
+       * the same shadowing towards each sector of a site (independent
+       * draws would hand it a free selection gain between sectors). */
+      const medium_cell *sc = &g_array_index(m->cells, medium_cell, m->site_of[ci]);
+      char *purpose = g_strdup_printf("los cell %s", sc->name);
       ws_rng rng;
       ws_rng_init(&rng, m->cfg.seed, m->cfg.run, entity, purpose);
       /* LOS state drawn once per link, at its initial distance. */
@@ -379,7 +401,7 @@ ws_medium_build(ws_medium *m, int64_t t_ns)
                          ? m->cfg.shadowing_decorrelation_m
                          : ws_pathloss_shadowing_decorrelation_m(model, l->los);
       g_free(purpose);
-      purpose = g_strdup_printf("shadowing cell %s", c->name);
+      purpose = g_strdup_printf("shadowing cell %s", sc->name);
       ws_rng_init(&rng, m->cfg.seed, m->cfg.run, entity, purpose);
       ws_shadowing_init(&l->sh, sigma, dcorr, &rng);
       g_free(purpose);

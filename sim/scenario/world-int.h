@@ -64,5 +64,7 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end);
 const ws_cell_stats *ws_world_radio_cells(const ws_world_radio *r, unsigned *n);
 const ws_ue_stats *ws_world_radio_ues(const ws_world_radio *r, unsigned *n);
 const ws_coverage *ws_world_radio_coverage(const ws_world_radio *r);
+/* The backhaul link of cell i, NULL past the last cell (or without cells). */
+ws_link *ws_world_radio_backhaul(const ws_world_radio *r, unsigned i);
 
 #endif

@@ -23,6 +23,10 @@
 #define COVERAGE_MAX_SQUARES 100u
 /* Height of the coverage map's receiver: the [ue] height default. */
 #define COVERAGE_HEIGHT_M 1.5
+/* The medium keeps every UE-cell link (its gain, shadowing and fading
+ * state, some 450 B): at most this many, about 1 GB (57 cells x 35 000
+ * UEs), so that a scenario asks for its memory rather than running out. */
+#define MAX_RADIO_LINKS 2000000u
 /* Backhaul links: an Ethernet MTU and a queue deep enough not to be the
  * bottleneck unless backhaul_rate makes it one (docs/cells.md). */
 #define BACKHAUL_MTU_BYTES 1500u
@@ -346,7 +350,10 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
       ue.y_m = points[2 * i + 1];
     } else { /* per-cell: per_cell UEs around each cell, cell by cell */
       const wr_cell *c = &g_array_index(r->cells, wr_cell, i / per_cell);
-      double dmin = min_drop_distance_m(model);
+      /* At most half the hexagon's apothem, so that small cells keep room. */
+      double dmin = c->layout ? MIN(min_drop_distance_m(model),
+                                    0.25 * sqrt(3.0) * ws_layout_hex_radius(c->layout))
+                              : min_drop_distance_m(model);
       if (c->layout && radius <= 0)
         ws_layout_drop_hexagon(c->layout, c->layout_index, dmin, &rng, &ue.x_m, &ue.y_m);
       else
@@ -506,6 +513,13 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
     if (!strcmp(ws_group_kind(g), "ue")) add_ue_group(r, g, mc.pathloss.model, errors);
   }
   if (errors->len != before) return r;
+  if ((uint64_t)r->ues->len * r->cells->len > MAX_RADIO_LINKS) {
+    ws_world_error(errors, sc, first_ue_group, NULL, "%u UEs x %u cells make %" G_GUINT64_FORMAT
+                   " radio links, more than the %u wisim holds (about 450 B each): fewer UEs "
+                   "or cells", r->ues->len, r->cells->len,
+                   (uint64_t)r->ues->len * r->cells->len, MAX_RADIO_LINKS);
+    return r;
+  }
 
   /* The medium: cells, then UEs. */
   if (mc.fading != WS_FADING_NONE) {
@@ -516,14 +530,24 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   r->m = ws_medium_new(&mc, r->table);
   g_assert(r->m != NULL);
   ws_medium_cell *mcells = g_new0(ws_medium_cell, r->cells->len);
+  const ws_group *bad = NULL; /* a layout's problem is said once, not per cell */
   for (unsigned c = 0; c < r->cells->len; c++) {
     const wr_cell *cell = &g_array_index(r->cells, wr_cell, c);
+    if (cell->g == bad) continue;
     if (cell_radio(r, cell, c == 0, &mcells[c], errors)) ws_medium_add_cell(r->m, &mcells[c]);
+    else bad = cell->g;
   }
   if (errors->len != before) {
     g_free(mcells);
     return r;
   }
+  for (unsigned c = 1; c < r->cells->len; c++)
+    if (mcells[c].frequency_hz != mcells[0].frequency_hz) {
+      const ws_group *g = g_array_index(r->cells, wr_cell, c).g;
+      ws_world_warn(warnings, sc, g, key_or_null(g, "frequency"),
+                    "cells on different frequencies still interfere with each other: wisim "
+                    "models one carrier, the frequency only enters path loss and Doppler");
+    }
   double *ue_h = g_new0(double, r->ues->len + 1);
   double *ue_p = g_new0(double, r->ues->len + 1);
   for (unsigned u = 0; u < r->ues->len; u++) {
@@ -956,6 +980,10 @@ const ws_cell_stats *ws_world_radio_cells(const ws_world_radio *r, unsigned *n) 
 const ws_ue_stats *ws_world_radio_ues(const ws_world_radio *r, unsigned *n) {
   if (n) *n = r && r->ue_rows ? r->ues->len : 0;
   return r ? r->ue_rows : NULL;
+}
+
+ws_link *ws_world_radio_backhaul(const ws_world_radio *r, unsigned i) {
+  return r && r->ran && i < r->cells->len ? ws_ran_backhaul(r->ran, i) : NULL;
 }
 
 const ws_coverage *ws_world_radio_coverage(const ws_world_radio *r) {

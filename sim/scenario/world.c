@@ -723,11 +723,16 @@ static bool is_settings_kind(const char *kind) {
          !strcmp(kind, "trace");
 }
 
+/* Networks up to this size list every route at debug level. */
+#define LOG_ROUTES_MAX_NODES 64u
+
 /* Diagnostics for `--log scenario=info|debug`: what was built, the address
  * plan and the routes, so a user can see why a packet goes where it goes. */
 static void log_world(const ws_world *w) {
   unsigned n_nodes = ws_net_n_nodes(w->net);
   g_info("built %u nodes, %u links, %u flows", n_nodes, ws_net_n_links(w->net), w->flows->len);
+  if (n_nodes > LOG_ROUTES_MAX_NODES)
+    g_debug("routes not listed: %u nodes (more than %u)", n_nodes, LOG_ROUTES_MAX_NODES);
   for (unsigned i = 0; i < n_nodes; i++) {
     const ws_node *n = ws_net_node(w->net, i);
     char addr[16];
@@ -738,6 +743,9 @@ static void log_world(const ws_world *w) {
            ws_node_get_kind(n) == WS_NODE_HOST ? "host" : "router",
            line->len ? line->str : " no interface");
     g_string_free(line, TRUE);
+    /* Every pair costs n^2 route lookups even when debug is off (the
+     * command's log handler filters, not the caller): small networks only. */
+    if (n_nodes > LOG_ROUTES_MAX_NODES) continue;
     for (unsigned j = 0; j < n_nodes; j++) {
       const ws_node *to = ws_net_node(w->net, j);
       if (i != j)
@@ -796,6 +804,12 @@ ws_world *ws_world_new(ws_sim *sim, const ws_scenario *sc, uint64_t seed, uint64
    * take the next subnets of the address plan. */
   if (errors->len == 0)
     w->radio = ws_world_radio_new(sim, sc, w->net, seed, run, errors, w->warnings);
+  /* Backhauls are wired links: links.csv and the time series show them. */
+  ws_link *bh;
+  for (unsigned i = 0; (bh = ws_world_radio_backhaul(w->radio, i)) != NULL; i++) {
+    add_link_dir(w, bh, 0);
+    add_link_dir(w, bh, 1);
+  }
   ws_net_build_routes(w->net);
   w->routes_valid = errors->len == 0;
   add_events(w, errors);

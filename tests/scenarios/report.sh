@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of report.html, in TAP for prove: scenarios/default.ini
-# and bufferbloat.ini run, and a small sweep; each report opens in headless
+# End-to-end tests of report.html, in TAP for prove: scenarios/default.ini,
+# bufferbloat.ini and hex-7x3.ini (cells) run, and a small sweep; each report opens in headless
 # Chromium with the network unreachable, must load without a console message
 # (the page has no script: any message is a failed load or an error), and
 # every expected chart must be in the parsed DOM with drawn lines; a run's
@@ -37,15 +37,17 @@ browse() {
     --screenshot="$2.png" --dump-dom "file://$(realpath "$1")" >"$2.dom" 2>"$2.log"
 }
 
-# "ID PATHS CIRCLES DRAWN" for every <svg id=...> of a DOM: its <path> and
-# <circle> elements, and its series lines with a non-empty path.
+# "ID PATHS CIRCLES DRAWN RECTS" for every <svg id=...> of a DOM: its <path>
+# and <circle> elements, its series lines with a non-empty path, and its
+# <rect> elements (the squares of a coverage grid).
 svg_counts() {
   perl -0ne 'while (/<svg\b[^>]*\bid="([^"]+)"[^>]*>(.*?)<\/svg>/sg) {
       my ($id, $body) = ($1, $2);
       my $paths = () = $body =~ /<path\b/g;
       my $circles = () = $body =~ /<circle\b/g;
       my $drawn = () = $body =~ /<path class="series"[^>]*\bd="M[^"]*L/g;
-      print "$id $paths $circles $drawn\n";
+      my $rects = () = $body =~ /<rect\b/g;
+      print "$id $paths $circles $drawn $rects\n";
     }' "$1"
 }
 
@@ -66,8 +68,9 @@ check_page() {
   svg_counts "$base.dom" >"$base.svgs"
   local id missing=""
   for id in "$@"; do
-    # A chart: at least one line drawn, and its axes (paths) and points.
-    if ! awk -v id="$id" '$1 ~ ("^" id "$") && $2 >= 2 && ($4 >= 1 || id == "map") { f = 1 } END { exit !f }' "$base.svgs"; then
+    # A chart: at least one line drawn, and its axes (paths) and points; a
+    # grid (grid-*): its axes and more squares than its legend's.
+    if ! awk -v id="$id" '$1 ~ ("^" id "$") && $2 >= 2 && ($4 >= 1 || id == "map" || (id ~ /^grid-/ && $5 >= 100)) { f = 1 } END { exit !f }' "$base.svgs"; then
       missing="$missing $id"
     fi
   done
@@ -82,10 +85,13 @@ check_page() {
 }
 
 # ---- runs -------------------------------------------------------------------
-# default: UDP flows; bufferbloat: TCP (cwnd...) and ping (RTT), no UDP.
+# default: UDP flows; bufferbloat: TCP (cwnd...) and ping (RTT), no UDP;
+# hex-7x3: 21 cells and 210 full-buffer UEs (coverage grids, UE throughput
+# CDF, the radio time series).
+charts_hex_7x3="map grid-coverage-sinr grid-coverage-server chart-cdf-ue-throughput chart-ts-sinr_db chart-ts-rb_utilisation_dl"
 charts_default="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-cdf-delay chart-cdf-throughput"
 charts_bufferbloat="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-ts-cwnd_bytes chart-ts-bytes_in_flight chart-ts-srtt_s chart-ts-rtt_s chart-cdf-rtt chart-cdf-throughput"
-for sc in default bufferbloat; do
+for sc in default bufferbloat hex-7x3; do
   dir="$out/$sc"
   if ! "$WISIM" run "scenarios/$sc.ini" -o "$dir" -q 2>"$tmp/$sc.err"; then
     not_ok "$sc: wisim run" "$(head -3 "$tmp/$sc.err")"
@@ -101,7 +107,7 @@ for sc in default bufferbloat; do
   "$WISIM" run "scenarios/$sc.ini" -o "$tmp/$sc-again" -q 2>/dev/null
   if cmp -s "$dir/report.html" "$tmp/$sc-again/report.html"; then ok "$sc: report.html identical when run again"
   else not_ok "$sc: report.html identical when run again" "$(cmp "$dir/report.html" "$tmp/$sc-again/report.html")"; fi
-  charts=charts_$sc
+  charts=charts_${sc//-/_}
   check_page "$sc" "$dir/report.html" ${!charts}
 done
 

@@ -524,6 +524,40 @@ test_fading_term(void)
   ws_fading_table_free(table);
 }
 
+/* The sectors of a site share a UE's LOS state and shadowing (TR 38.901
+ * 7.5: per BS-UT pair), while a cell elsewhere draws its own: three omni
+ * cells at one position have equal gains towards every UE, exactly; a
+ * fourth cell at the mirror position with the same geometry differs (8 dB
+ * shadowing: equal values would be a coincidence of probability ~0). */
+static void
+test_site_shared_draws(void)
+{
+  ws_medium_config cfg;
+  ws_medium_config_default(&cfg);
+  cfg.shadowing_sigma_db = 8;
+  ws_pathloss_params_default(&cfg.pathloss, WS_PATHLOSS_3GPP_UMA);
+  ws_medium *m = ws_medium_new(&cfg, NULL);
+  ws_medium_cell c[4] = {mk_cell("s/0", 0, 0, 0), mk_cell("s/1", 0, 0, 0), mk_cell("s/2", 0, 0, 0),
+                         mk_cell("t", 400, 0, 0)};
+  for (int i = 0; i < 4; i++)
+    ws_medium_add_cell(m, &c[i]);
+  const char *names[] = {"a", "b", "c", "d", "e"};
+  for (int u = 0; u < 5; u++) {
+    ws_medium_ue ue = mk_ue(names[u], 200, -100 + 50 * u); /* equidistant from both sites */
+    ws_medium_add_ue(m, &ue);
+  }
+  ws_medium_build(m, 0);
+  int differ = 0;
+  for (uint32_t u = 0; u < 5; u++) {
+    g_assert_cmpfloat(ws_medium_gain_db(m, u, 1), ==, ws_medium_gain_db(m, u, 0));
+    g_assert_cmpfloat(ws_medium_gain_db(m, u, 2), ==, ws_medium_gain_db(m, u, 0));
+    g_assert_true(ws_medium_los(m, u, 1) == ws_medium_los(m, u, 0));
+    differ += ws_medium_gain_db(m, u, 3) != ws_medium_gain_db(m, u, 0);
+  }
+  g_assert_cmpint(differ, ==, 5);
+  ws_medium_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -540,5 +574,6 @@ main(int argc, char **argv)
   g_test_add_func("/medium/rsrp-attach", test_rsrp_attach);
   g_test_add_func("/medium/fading-term", test_fading_term);
   g_test_add_func("/medium/determinism", test_determinism);
+  g_test_add_func("/medium/site-shared-draws", test_site_shared_draws);
   return g_test_run();
 }
