@@ -51,7 +51,7 @@ CLI_SRC := sim/cli/main.c sim/cli/run.c sim/cli/sweep.c sim/cli/validate.c
 # `wisim validate` and build/tests/validate-suite, so the two cannot drift.
 VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/validation/tcp.c tests/validation/queues.c tests/validation/voip.c tests/validation/radio.c
 
-UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs
+UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs ran
 VALIDATION_TESTS := suite
 BENCHES := hold tcp-bulk fading medium cell
 
