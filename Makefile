@@ -42,16 +42,17 @@ SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/schema.c sim/scenario/world
 NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c sim/net/queue-red.c sim/net/queue-codel.c sim/net/tcp-cc.c sim/net/tcp-newreno.c sim/net/tcp-cubic.c sim/net/tcp.c
 TRAFFIC_SRC := sim/traffic/traffic.c sim/traffic/onoff.c sim/traffic/voip.c sim/traffic/trace-replay.c sim/traffic/bulk.c sim/traffic/ping.c sim/traffic/reqresp.c
 METRICS_SRC := sim/metrics/metrics.c sim/metrics/aggregate.c sim/metrics/report.c sim/metrics/report-svg.c sim/metrics/report-sweep.c
-CELL_SRC := sim/cell/scheduler.c sim/cell/sched-rr.c sim/cell/sched-pf.c sim/cell/sched-maxci.c sim/cell/layout.c sim/cell/phy.c sim/cell/rlc.c sim/cell/powerctl.c sim/cell/cqi.c sim/cell/cell.c sim/cell/ran.c
+CELL_SRC := sim/cell/scheduler.c sim/cell/sched-rr.c sim/cell/sched-pf.c sim/cell/sched-maxci.c sim/cell/layout.c sim/cell/phy.c sim/cell/rlc.c sim/cell/powerctl.c sim/cell/cqi.c sim/cell/cell.c sim/cell/ran.c sim/cell/handover.c
 TRACE_SRC := sim/trace/pcap.c sim/trace/ascii.c sim/trace/trace.c
 RADIO_SRC := sim/radio/pathloss.c sim/radio/antenna.c sim/radio/shadowing.c sim/radio/fading.c sim/radio/medium.c
-LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC) $(TRACE_SRC) $(RADIO_SRC) $(CELL_SRC)
+MOBILITY_SRC := sim/mobility/mobility.c
+LIB_SRC := $(CORE_SRC) $(SCENARIO_SRC) $(NET_SRC) $(TRAFFIC_SRC) $(METRICS_SRC) $(TRACE_SRC) $(RADIO_SRC) $(CELL_SRC) $(MOBILITY_SRC)
 CLI_SRC := sim/cli/main.c sim/cli/run.c sim/cli/sweep.c sim/cli/validate.c
 # The validation experiments (registry + experiments): linked into both
 # `wisim validate` and build/tests/validate-suite, so the two cannot drift.
-VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/validation/tcp.c tests/validation/queues.c tests/validation/voip.c tests/validation/radio.c
+VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/validation/tcp.c tests/validation/queues.c tests/validation/voip.c tests/validation/radio.c tests/validation/mobility.c tests/validation/handover.c
 
-UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs ran
+UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs ran handover mobility
 VALIDATION_TESTS := suite
 BENCHES := hold tcp-bulk fading medium cell
 
@@ -130,6 +131,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	WISIM=$(BUILD)/wisim tests/bench/sweep.sh
 	WISIM=$(BUILD)/wisim tests/bench/hex.sh
+	WISIM=$(BUILD)/wisim tests/bench/mobility.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/wisim $(DESTDIR)$(PREFIX)/share/wisim/scenarios

@@ -2,7 +2,8 @@
  * ws_medium, run slot by slot. Per slot every cell collects the CQI in force
  * for its UEs, schedules, forms transport blocks from the RLC buffers; then
  * the SINRs of this slot's allocations are computed, block errors drawn,
- * HARQ fed back and CQI reports measured. Uplink alike (cfg.uplink).
+ * HARQ fed back and CQI reports measured. Uplink alike (cfg.uplink), on
+ * the buffer the cell learns from scheduling requests and BSRs.
  * Model and simplifications: docs/cells.md, "The cell engine". */
 #ifndef WISIM_CELL_H
 #define WISIM_CELL_H
@@ -20,6 +21,17 @@
  * processes; with feedback known at the end of the slot, 4 slots keeps a
  * retransmission at roughly the LTE pace without modelling the exact k1). */
 #define WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT 4u
+
+/* Default scheduling-request timing (TS 36.321 5.4.4; docs/cells.md, "Buffer
+ * status reporting"): a UE may send an SR every 5 slots (its offset = its
+ * index mod the period), and the cell learns its buffer and grants it 4
+ * slots after the SR (LTE FDD's k = 4, TS 36.213 section 8). */
+#define WS_CELLNET_SR_PERIOD_SLOTS_DEFAULT 5u
+#define WS_CELLNET_GRANT_DELAY_SLOTS_DEFAULT 4u
+
+/* Buffer status report levels (TS 36.321 Table 6.1.3.1-1): 64 indices, 0 =
+ * empty, 63 = more than 150000 bytes. */
+#define WS_CELLNET_BSR_LEVELS 64u
 
 /* A reassembled IP packet for UE ue arrives at the UE; takes ownership. */
 typedef void (*ws_cellnet_deliver_fn)(void *ctx, uint32_t ue, ws_packet *p);
@@ -48,6 +60,9 @@ typedef struct {
   bool uplink;
   double pc_p0_dbm, pc_alpha, ue_pmax_dbm;
   ws_cellnet_deliver_fn ul_deliver; /* packets reassembled at the cell */
+  /* Buffer status reporting (uplink): SR period and SR-to-grant delay, in
+   * slots [WS_CELLNET_SR_PERIOD_SLOTS_DEFAULT, _GRANT_DELAY_SLOTS_DEFAULT]. */
+  unsigned sr_period_slots, grant_delay_slots;
 } ws_cellnet_config;
 
 /* Uplink counters of one UE (with cfg.uplink). */
@@ -58,6 +73,12 @@ typedef struct {
   double sinr_db_sum;        /* their mean SINR over the allocated RBs, dB */
   uint64_t enqueued_packets, delivered_packets, buffer_drops, reassembly_drops;
   uint64_t detach_drops;     /* WS_CELLNET_DROP_DETACH */
+  uint64_t bsrs;             /* buffer status reports the cell received (one
+                                per decoded block, one per SR served) */
+  uint64_t srs;              /* scheduling requests served (buffer learned) */
+  uint64_t access_delays;    /* packets that arrived in an empty UL buffer
+                                and have had their first grant since */
+  ws_time access_delay_ns_sum; /* their time from arrival to that grant */
 } ws_cellnet_ul_stats;
 
 /* The serving cell of a detached UE in ws_cellnet_ue_stats.cell. */
@@ -210,6 +231,19 @@ const ws_cellnet_ue_stats *ws_cellnet_ue_get_stats(const ws_cellnet *cn, uint32_
 const ws_cellnet_cell_stats *ws_cellnet_cell_get_stats(const ws_cellnet *cn, uint32_t cell);
 /* Packets of ue waiting or in flight in its DL RLC (for accounting). */
 uint64_t ws_cellnet_ue_pending_packets(const ws_cellnet *cn, uint32_t ue);
+
+/* Buffer status reporting (TS 36.321 6.1.3.1, Table 6.1.3.1-1): the index
+ * of a buffer of `bytes` (0: empty; the smallest level whose upper bound
+ * holds it; 63 above 150000 B), and the size the cell takes for an index
+ * (the level's upper bound; 150000 for 63). */
+unsigned ws_cellnet_bsr_index(uint64_t bytes);
+uint64_t ws_cellnet_bsr_level_bytes(unsigned index);
+/* The UL buffer the cell believes ue has (what it schedules new data on):
+ * its last report minus the bytes granted since; 0 while detached. */
+uint64_t ws_cellnet_ue_ul_known_bytes(const ws_cellnet *cn, uint32_t ue);
+/* Mean UL access delay (arrival of a packet in an empty buffer to its first
+ * grant), seconds; NAN when there was none. */
+double ws_cellnet_ue_ul_access_delay_s(const ws_cellnet *cn, uint32_t ue);
 
 /* Derived figures (SCENARIO-FORMAT.md, "What the outputs mean"); NAN when
  * their denominator is 0. Time is the slots run times the slot duration. */

@@ -100,6 +100,8 @@ uint32_t ws_medium_subband_of_rb(const ws_medium *m, uint32_t rb);
  * where they were last computed. Returns true when they were. */
 bool ws_medium_move_ue(ws_medium *m, uint32_t ue, double x_m, double y_m, double speed_mps,
                        int64_t now_ns);
+/* The UE's position as last given (add or move). x_m, y_m may be NULL. */
+void ws_medium_ue_position(const ws_medium *m, uint32_t ue, double *x_m, double *y_m);
 /* How many times gains were recomputed by moves (for tests). */
 uint64_t ws_medium_recomputations(const ws_medium *m);
 
@@ -156,5 +158,11 @@ void ws_medium_probe(const ws_medium *m, double x_m, double y_m, double height_m
 
 /* 10 log10 of the mean of n linear SINRs (n >= 1). */
 double ws_medium_mean_sinr_db(const double *sinr_lin, uint32_t n);
+
+/* RSRQ of cell at ue, dB (TS 36.214 5.1.3): N x RSRP / RSSI with RSSI the
+ * total large-scale power over the N RBs from every cell with on[c] (on
+ * NULL: all) at full load plus noise; no fading, no culling. NAN when the
+ * cell itself is off. After build. */
+double ws_medium_rsrq_db(const ws_medium *m, uint32_t ue, uint32_t cell, const bool *on);
 
 #endif

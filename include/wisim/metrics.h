@@ -114,6 +114,11 @@ typedef struct {
   /* voip flows: E-model MOS (ITU-T G.107 / G.107.1 as documented in
    * docs/traffic.md); NAN when not applicable */
   double mos;
+  /* packets dropped because their UE was changing cells or out of service
+   * (drop reason "detach": a handover without forwarding, HARQ abandoned by
+   * a handover, a radio link failure, an outage), counted by send time
+   * after warmup: "lost around handovers"; 0 for flows without a UE */
+  uint64_t handover_lost;
 } ws_flow_stats;
 
 /* Initialises (names are copied; transport and type are borrowed and must
@@ -191,6 +196,13 @@ typedef struct {
   uint64_t harq_retx_dl, harq_retx_ul;
   uint64_t drops_dl, drops_ul; /* packets dropped at the radio (buffer, HARQ, detach) */
   bool dl_active, ul_active;  /* had traffic (full buffer or packets) in that direction */
+  /* mobility management (after warmup) */
+  uint64_t handovers;         /* handovers started */
+  uint64_t pingpongs;         /* of which back to the previous cell within pingpong_window */
+  uint64_t rlfs;              /* radio link failures (a cell-off included) */
+  uint64_t reestablishments;  /* re-establishments after a failure */
+  double interruption_s;      /* time without service: handover
+                                 interruptions + failure to re-establishment */
 } ws_ue_stats;
 
 /* A best-server map over a regular grid: coverage.csv (docs/outputs.md). */
@@ -203,6 +215,19 @@ typedef struct {
   const int32_t *cell;        /* best-server index into cell_names, -1 none */
   const char *const *cell_names;
 } ws_coverage;
+
+/* One handover, radio link failure or re-establishment: a row of
+ * handovers.csv (issue 5). Strings are borrowed from the world. */
+typedef struct {
+  ws_time time_ns;
+  const char *ue;
+  const char *from_cell;      /* NULL: none (re-establishment) */
+  const char *to_cell;        /* NULL: none (failure) */
+  const char *kind;           /* "handover", "rlf", "reestablishment" */
+  double x_m, y_m;            /* the UE's position */
+  double serving_rsrp_dbm;    /* of from_cell (layer-3 filtered for a handover), NAN: none */
+  double target_rsrp_dbm;     /* of to_cell, NAN: none */
+} ws_handover_row;
 
 /* The 3GPP headline figures (SCENARIO-FORMAT.md, "What the outputs mean";
  * TR 36.814 / M.2412 style): mean cell spectral efficiency over the cells
@@ -300,6 +325,10 @@ typedef struct {
 bool ws_metrics_write_cells(const char *path, const ws_cell_stats *cells, unsigned n,
                             GError **error);
 bool ws_metrics_write_ues(const char *path, const ws_ue_stats *ues, unsigned n, GError **error);
+/* handovers.csv: time_s,ue,from_cell,to_cell,kind,x,y,serving_rsrp_dbm,
+ * target_rsrp_dbm, one row per event in time order. */
+bool ws_metrics_write_handovers(const char *path, const ws_handover_row *rows, unsigned n,
+                                GError **error);
 /* coverage.csv: x_m,y_m,cell,rsrp_dbm,sinr_db, one row per square, the
  * southern row first, west to east. */
 bool ws_metrics_write_coverage(const char *path, const ws_coverage *c, GError **error);

@@ -155,5 +155,8 @@ double ws_pathloss_shadowing_sigma_db(const ws_pathloss_params *p, const ws_path
 /* Shadowing decorrelation distance in metres (TR 38.901 Table 7.5-6 Part 1,
  * "SF" row); 50 m for the non-3GPP models (SCENARIO-FORMAT.md default). */
 double ws_pathloss_shadowing_decorrelation_m(ws_pathloss_model model, bool los);
+/* Correlation distance of the LOS state, m (TR 38.901 Table 7.6.3.1-2: 50 m
+ * UMa and UMi, 60 m RMa); 0 for models without a LOS state. */
+double ws_pathloss_los_decorrelation_m(ws_pathloss_model model);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "wisim/cell.h"
 #include "wisim/core.h"
+#include "wisim/handover.h"
 #include "wisim/link.h"
 #include "wisim/medium.h"
 #include "wisim/net.h"
@@ -54,17 +55,72 @@ void ws_ran_set_reestablishment(ws_ran *ran, ws_time delay_ns);
 void ws_ran_start(ws_ran *ran, ws_time at_ns);
 
 /* [event] cell-off / cell-on at the current time. Off: the cell stops, its
- * UEs lose their radio link (down) and, `reestablishment` later, re-attach
+ * UEs lose service (what reaches their radio link is dropped as
+ * WS_DROP_DETACH) and, `reestablishment` later, re-attach
  * to the best cell that is on then, or stay out of service. On: the cell
  * serves again; UEs out of service try again `reestablishment` later. */
 void ws_ran_set_cell_on(ws_ran *ran, uint32_t cell, bool on);
 
-/* Outage bookkeeping of a UE: re-establishments done, times it found no
- * cell, and time without service (up to now), for ues.csv. */
+/* ---- mobility management (issue 5) --------------------------------------- */
+
+/* Turns on measurements, handover and radio link failure with cfg ([handover]
+ * keys; copied): one ws_handover per UE. Before ws_ran_start. Without it,
+ * UEs stay on their first cell and never fail (outages still apply). */
+void ws_ran_enable_handover(ws_ran *ran, const ws_handover_config *cfg);
+
+/* One measurement round at the current time (the caller calls it every
+ * measurement_interval, after moving the UEs in the medium): for every UE
+ * in service and not in a handover, the RSRP and RSRQ of every cell that is
+ * on (large-scale: no fast fading, as L3 measurements average it out), the
+ * serving cell's wideband SINR with the cells that are on interfering, and
+ * what ws_handover_measure decides: a handover (executed: the UE receives
+ * nothing for `interruption`, its radio link moves to the target at once,
+ * buffered and arriving data follows it when `forwarding`, else is dropped
+ * as WS_DROP_DETACH; HARQ is not carried over) or a radio link failure
+ * (the UE loses service and re-establishes on the best cell that is on
+ * after `reestablishment`, as after an outage). */
+void ws_ran_measure(ws_ran *ran);
+
+/* What happened to a UE, for handovers.csv and the ascii trace. A cell-off
+ * is a radio link failure for its UEs (from = the cell, to = -1). */
+typedef enum {
+  WS_RAN_HANDOVER,        /* from -> to (the handover's start) */
+  WS_RAN_RLF,             /* from -> -1 */
+  WS_RAN_REESTABLISHMENT, /* -1 -> to */
+} ws_ran_event_kind;
+
 typedef struct {
+  ws_time time_ns;
+  ws_ran_event_kind kind;
+  uint32_t ue;
+  int32_t from, to;           /* cell indices, -1 none */
+  double x_m, y_m;            /* the UE's position in the medium */
+  double serving_rsrp_dbm;    /* filtered RSRP of `from` (handover), else the
+                                 measured one; NAN when none */
+  double target_rsrp_dbm;     /* the same for `to` */
+} ws_ran_event;
+
+typedef void (*ws_ran_event_fn)(void *ctx, const ws_ran_event *ev);
+/* Sets the observer of handovers, failures and re-establishments (one;
+ * NULL removes it). ctx is borrowed. */
+void ws_ran_set_event_fn(ws_ran *ran, ws_ran_event_fn fn, void *ctx);
+/* The short name of a kind: "handover", "rlf", "reestablishment". */
+const char *ws_ran_event_kind_name(ws_ran_event_kind kind);
+
+/* The UE's cell: its serving cell, the target during a handover's
+ * interruption, -1 while out of service. */
+int32_t ws_ran_ue_cell(const ws_ran *ran, uint32_t ue);
+
+/* A UE's mobility and outage bookkeeping since the last reset (ues.csv). */
+typedef struct {
+  uint64_t handovers;       /* handovers started */
+  uint64_t pingpongs;       /* of which back to the previous cell within
+                               pingpong_window (ws_handover_pingpong) */
+  uint64_t rlfs;            /* radio link failures (a cell-off included) */
   uint64_t reestablishments;
-  uint64_t failures;        /* attempts that found no cell */
-  ws_time out_of_service_ns;
+  uint64_t failures;        /* re-establishment attempts that found no cell */
+  ws_time interruption_ns;  /* handover interruptions */
+  ws_time out_of_service_ns; /* from a failure to the re-establishment */
 } ws_ran_ue_stats;
 const ws_ran_ue_stats *ws_ran_ue_get_stats(const ws_ran *ran, uint32_t ue);
 /* Restarts those counters at now (end of warmup). */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "wisim/core.h"
+#include "wisim/metrics.h"
 #include "wisim/net.h"
 #include "wisim/packet.h"
 
@@ -86,6 +87,9 @@ ws_ascii *ws_ascii_open(const char *path, const char *const *flow_names, unsigne
                         GError **error);
 /* Appends the line of ev (buffered: nothing is flushed per line). */
 void ws_ascii_write(ws_ascii *a, const ws_tap_event *ev);
+/* Appends the `h` line of a handover, radio link failure or
+ * re-establishment (docs/traces.md). */
+void ws_ascii_write_handover(ws_ascii *a, const ws_handover_row *r);
 /* Lines written so far. */
 uint64_t ws_ascii_lines(const ws_ascii *a);
 /* As ws_pcap_commit / ws_pcap_abort. */
@@ -126,6 +130,9 @@ ws_trace *ws_trace_new(const ws_net *net, const char *dir, const ws_trace_config
                        GError **error);
 /* The tap observer (a ws_tap_fn): ctx is the ws_trace. */
 void ws_trace_tap(void *ctx, const ws_tap_event *ev);
+/* The ascii trace's line for a handover event (a ws_world_handover_fn:
+ * ctx is the ws_trace); nothing without the ascii trace. */
+void ws_trace_handover(void *ctx, const ws_handover_row *row);
 /* pcap files open (0 when none is asked for). */
 unsigned ws_trace_n_pcap(const ws_trace *t);
 /* Commits every file, removes the *.pcap files in dir/pcap that this run

@@ -153,6 +153,10 @@ double ws_traffic_mean_interval_ns(const ws_traffic *t);
 /* Tells the flow that one of its packets was dropped in the network:
  * a counted packet leaves the in-flight count. p is borrowed. */
 void ws_traffic_on_drop(ws_traffic *t, const ws_packet *p);
+/* The same drop was one "around a handover" (reason detach: its UE was
+ * changing cells or out of service): counted in handover_lost when the
+ * packet counts in the flow's statistics. p is borrowed. */
+void ws_traffic_on_handover_loss(ws_traffic *t, const ws_packet *p);
 
 /* ---- TCP flows, time series and the end of the run --------------------- */
 

@@ -57,6 +57,13 @@ const char *const *ws_world_warnings(const ws_world *w);
  * the scenario has none). Owned by the world. */
 const ws_cell_stats *ws_world_cells(const ws_world *w, unsigned *n);
 const ws_ue_stats *ws_world_ues(const ws_world *w, unsigned *n);
+/* Handovers, radio link failures and re-establishments after warmup, in
+ * time order (handovers.csv); NULL and *n = 0 without cells. */
+const ws_handover_row *ws_world_handovers(const ws_world *w, unsigned *n);
+/* A tap point for those events as they happen (e.g. the ascii trace's
+ * `h` lines); one observer, NULL removes it; ctx borrowed. */
+typedef void (*ws_world_handover_fn)(void *ctx, const ws_handover_row *row);
+void ws_world_set_handover_tap(ws_world *w, ws_world_handover_fn fn, void *ctx);
 /* The coverage map (best server on a grid over the cells and UEs), or NULL
  * without cells. Owned by the world. */
 const ws_coverage *ws_world_coverage(const ws_world *w);

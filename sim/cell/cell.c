@@ -2,7 +2,9 @@
  * (downlink). Phase 1 schedules every cell on the CQI in force; phase 2
  * computes this slot's SINRs with every cell's RB activity, draws block
  * errors, feeds HARQ and RLC back and measures CQI reports. The uplink
- * runs alongside: its own scheduler per cell, ws_medium_ul_sinr once per slot.
+ * runs alongside: its own scheduler per cell on the buffer each UE reported
+ * (scheduling requests and BSRs, TS 36.321 5.4.4-5.4.5, simplified),
+ * ws_medium_ul_sinr once per slot.
  * Cells can be switched off and UEs moved or detached while running (their
  * cells' UE lists are dynamic). Model: docs/cells.md, "The cell engine". */
 #include <math.h>
@@ -49,10 +51,25 @@ typedef struct {
   uint64_t ul_retx_ready_slot[WS_PHY_HARQ_PROCESSES];
   uint8_t ul_cqi;        /* the cell's estimate for the next grant */
   uint64_t ul_cqi_slot;  /* slot it was made in */
+  double ul_cqi_rb_dbm;  /* the UE's power per RB when it was measured */
   double pl_db;          /* path loss to the serving cell (minus its gain) */
   int32_t ul_slot_pid;
   bool ul_slot_retx;
   ws_rng ul_rng;
+  /* buffer status reporting (docs/cells.md, "Buffer status reporting") */
+  uint64_t ul_granted;   /* bytes of new UL blocks granted in this cell */
+  uint64_t bsr_bytes;    /* the cell's last accepted report (level bound) */
+  uint64_t bsr_granted;  /* ul_granted when the UE made that report */
+  uint64_t bsr_seq;      /* its number (0: none yet) */
+  uint64_t report_seq;   /* reports made by the UE in this cell */
+  uint64_t tb_bsr_bytes[WS_PHY_HARQ_PROCESSES]; /* BSR piggybacked on each */
+  uint64_t tb_bsr_granted[WS_PHY_HARQ_PROCESSES]; /* process's block */
+  uint64_t tb_bsr_seq[WS_PHY_HARQ_PROCESSES];
+  bool sr_pending;       /* a regular BSR waits for the cell (via an SR) */
+  uint64_t sr_slot;      /* the SR's slot */
+  uint64_t sr_learn_slot; /* the cell learns the buffer and may grant */
+  bool access_waiting;   /* data arrived in an empty buffer, no grant yet */
+  ws_time access_arrival_ns;
   ws_cellnet_ue_stats st;
 } cn_ue;
 
@@ -99,6 +116,7 @@ struct ws_cellnet {
   uint32_t *rb_sb;      /* [n_rb] subband of each RB */
   uint64_t slot;        /* slots run */
   uint64_t slot0;       /* slot count at the last ws_cellnet_reset_stats */
+  uint64_t ul_next_slot; /* the first slot whose UL grants are not yet made */
   bool started;
   bool in_slot;         /* inside slot_event (moves are refused) */
   ws_event_id next_ev;
@@ -243,6 +261,10 @@ ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg)
     cn->cfg.harq_rtt_slots = WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT;
   if (cn->cfg.rlc_header_bytes == 0)
     cn->cfg.rlc_header_bytes = WS_RLC_DEFAULT_HEADER_BYTES;
+  if (cn->cfg.sr_period_slots == 0)
+    cn->cfg.sr_period_slots = WS_CELLNET_SR_PERIOD_SLOTS_DEFAULT;
+  if (cn->cfg.grant_delay_slots == 0)
+    cn->cfg.grant_delay_slots = WS_CELLNET_GRANT_DELAY_SLOTS_DEFAULT;
   cn->n_cells = ws_medium_n_cells(m);
   cn->n_ues = ws_medium_n_ues(m);
   cn->n_rb = ws_medium_n_rb(m);
@@ -398,6 +420,145 @@ ul_probe_cqi(ws_cellnet *cn, const cn_ue *u)
   return (uint8_t)ws_phy_cqi_from_sinr(&lin, 1);
 }
 
+/* The UE's power per RB with n RBs under its serving cell's power
+ * control (at Pmax it spreads the same power over more RBs). */
+static double
+ul_rb_dbm(const ws_cellnet *cn, const cn_ue *u, unsigned n)
+{
+  ws_powerctl_config pc = cn->cells[u->cell].pc;
+  pc.pmax_dbm = u->pmax_dbm;
+  return ws_powerctl_per_rb_dbm(&pc, n, u->pl_db);
+}
+
+/* The UL CQI for a grant of n RBs: the last estimate shifted by the change
+ * of power per RB since it was made (a power-limited UE's SINR per RB
+ * falls as 1/n: link adaptation with the power headroom, TS 36.213
+ * 5.1.1.1 / 36.321 5.4.6), at least CQI 1 (the grant is made). */
+static unsigned
+ul_grant_cqi(const ws_cellnet *cn, const cn_ue *u, unsigned n)
+{
+  double delta_db = ul_rb_dbm(cn, u, n) - u->ul_cqi_rb_dbm;
+  if (u->ul_cqi == 0 || fabs(delta_db) < 1e-9)
+    return MAX(u->ul_cqi, 1u);
+  double lin = ws_phy_cqi_threshold_lin(u->ul_cqi) * pow(10, delta_db / 10);
+  return MAX(ws_phy_cqi_from_sinr(&lin, 1), 1u);
+}
+
+/* ---- buffer status reporting -------------------------------------------- */
+
+/* TS 36.321 Table 6.1.3.1-1, the upper bound of each Buffer Size level in
+ * bytes (index i: bsr_table[i-1] < BS <= bsr_table[i]); index 63 is "BS >
+ * 150000", taken as 150000 (the largest level). */
+static const uint32_t bsr_table[WS_CELLNET_BSR_LEVELS] = {
+    0,     10,    12,    14,    17,    19,    22,    26,    31,    36,    42,
+    49,    57,    67,    78,    91,    107,   125,   146,   171,   200,   234,
+    274,   321,   376,   440,   515,   603,   706,   826,   967,   1132,  1326,
+    1552,  1817,  2127,  2490,  2915,  3413,  3995,  4677,  5476,  6411,  7505,
+    8787,  10287, 12043, 14099, 16507, 19325, 22624, 26487, 31009, 36304, 42502,
+    49759, 58255, 68201, 79846, 93479, 109439, 128125, 150000, 150000};
+
+/* The BSR index of a buffer; see cell.h. */
+unsigned
+ws_cellnet_bsr_index(uint64_t bytes)
+{
+  unsigned lo = 0, hi = WS_CELLNET_BSR_LEVELS - 2; /* the smallest i with bytes <= bound */
+  if (bytes > bsr_table[hi])
+    return WS_CELLNET_BSR_LEVELS - 1;
+  while (lo < hi) {
+    unsigned mid = (lo + hi) / 2;
+    if (bytes <= bsr_table[mid])
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+/* The size the cell takes for a BSR index; see cell.h. */
+uint64_t
+ws_cellnet_bsr_level_bytes(unsigned index)
+{
+  g_return_val_if_fail(index < WS_CELLNET_BSR_LEVELS, 0);
+  return bsr_table[index];
+}
+
+/* What u reports of its UL buffer now: the upper bound of its level
+ * (the demand: IP bytes plus one RLC/MAC header per packet waiting). */
+static uint64_t
+bsr_now(const cn_ue *u)
+{
+  return bsr_table[ws_cellnet_bsr_index(ws_rlc_demand_bytes(u->ul_rlc))];
+}
+
+/* The UL buffer the cell believes u has: its last report minus what it
+ * granted since the UE made it (so the same bytes are not granted twice). */
+static uint64_t
+ul_known(const cn_ue *u)
+{
+  uint64_t since = u->ul_granted - u->bsr_granted;
+  return u->bsr_bytes > since ? u->bsr_bytes - since : 0;
+}
+
+/* The cell receives a report made when ul_granted was `granted`; a report
+ * older than the one it holds (a block decoded late by HARQ) is ignored. */
+static void
+bsr_receive(cn_ue *u, uint64_t bytes, uint64_t granted, uint64_t seq)
+{
+  u->st.ul.bsrs++;
+  if (seq <= u->bsr_seq)
+    return;
+  u->bsr_bytes = bytes;
+  u->bsr_granted = granted;
+  u->bsr_seq = seq;
+}
+
+/* A regular BSR is triggered without a grant to carry it: the UE sends a
+ * scheduling request at its next SR opportunity (slots n with n mod
+ * sr_period = index mod sr_period) from the first slot whose grants are
+ * not yet made, and the cell learns the buffer grant_delay slots after
+ * the SR (TS 36.321 5.4.4, 5.4.5; the grant's own BSR folded in). */
+static void
+sr_trigger(ws_cellnet *cn, cn_ue *u)
+{
+  if (u->sr_pending || u->cell == WS_CELLNET_NO_CELL)
+    return;
+  uint64_t a = cn->ul_next_slot, per = cn->cfg.sr_period_slots;
+  uint64_t off = u->index % per;
+  u->sr_slot = a + (off + per - a % per) % per;
+  u->sr_learn_slot = u->sr_slot + cn->cfg.grant_delay_slots;
+  u->sr_pending = true;
+}
+
+/* Whether some UL block of u is in a HARQ process (its BSR may still reach
+ * the cell). */
+static bool
+ul_blocks_in_flight(const cn_ue *u)
+{
+  for (unsigned pid = 0; pid < WS_PHY_HARQ_PROCESSES; pid++)
+    if (u->ul_tb[pid])
+      return true;
+  return false;
+}
+
+/* The cell's knowledge of u's UL buffer starts afresh in a new cell: a
+ * full-buffer UE is known backlogged at once (top level; it stands for a
+ * UE that has always had data), a UE with data waiting sends an SR. */
+static void
+bsr_join(ws_cellnet *cn, cn_ue *u)
+{
+  u->ul_granted = u->bsr_granted = u->bsr_bytes = 0;
+  u->bsr_seq = u->report_seq = 0;
+  u->sr_pending = false;
+  if (!u->ul_rlc)
+    return;
+  if (u->ul_full_buffer) {
+    u->bsr_bytes = bsr_now(u);
+    u->bsr_seq = ++u->report_seq;
+  } else if (ws_rlc_demand_bytes(u->ul_rlc) > 0) {
+    sr_trigger(cn, u);
+  }
+}
+
 /* ---- CQI measurement ---------------------------------------------------- */
 
 /* Wideband and per-subband CQI of the per-RB SINRs in cn->sinr into out. */
@@ -514,6 +675,8 @@ ue_join(ws_cellnet *cn, cn_ue *u, uint32_t c, ws_time now)
     u->pl_db = -ws_medium_gain_db(cn->m, u->index, c);
     u->ul_cqi = ul_probe_cqi(cn, u);
     u->ul_cqi_slot = cn->slot;
+    u->ul_cqi_rb_dbm = ul_rb_dbm(cn, u, 1);
+    bsr_join(cn, u);
   }
   u->st.out_of_coverage = ws_cellnet_best_cell(cn, u->index) < 0;
   if (u->st.out_of_coverage)
@@ -547,6 +710,7 @@ ue_leave(ws_cellnet *cn, cn_ue *u)
   u->last_sinr_db = NAN;
   u->slot_pid = -1;
   u->ul_slot_pid = -1;
+  u->sr_pending = false;
 }
 
 /* Abandons the HARQ processes of one direction: each block in flight is
@@ -762,10 +926,11 @@ receive_cell(ws_cellnet *cn, uint32_t c, ws_time now)
   }
 }
 
-/* Uplink phase 1 for one cell: buffer status (taken as known to the cell
- * at once), the UL CQI estimate, scheduling, blocks, powers, grants. */
+/* Uplink phase 1 for one cell: the buffers the cell knows (SRs served,
+ * BSRs), the UL CQI estimate, scheduling, blocks with their BSRs, powers,
+ * grants. */
 static void
-schedule_cell_ul(ws_cellnet *cn, uint32_t c)
+schedule_cell_ul(ws_cellnet *cn, uint32_t c, ws_time now)
 {
   cn_cell *cl = &cn->cells[c];
   int32_t *grant = cn->ul_rb_ue + (size_t)c * cn->n_rb;
@@ -778,9 +943,13 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
   for (uint32_t k = 0; k < cl->n_ue; k++) {
     cn_ue *u = &cn->ues[cl->ues[k]];
     u->ul_slot_pid = -1;
+    /* The path loss of power control follows a moving UE (the medium
+     * recomputes its gains as it moves). */
+    u->pl_db = -ws_medium_gain_db(cn->m, u->index, u->cell);
     if (u->ul_cqi == 0 && cn->slot >= u->ul_cqi_slot + probe_slots) {
       u->ul_cqi = ul_probe_cqi(cn, u);
       u->ul_cqi_slot = cn->slot;
+      u->ul_cqi_rb_dbm = ul_rb_dbm(cn, u, 1);
     }
     double bits = cn->cqi_bits[u->ul_cqi];
     double *rate = cl->ul_rate + (size_t)k * cn->n_rb;
@@ -795,7 +964,19 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
       s->retx_rbs = p->n_rb;
       s->retx_bits = p->tbs_bits;
     }
-    s->buffer_bytes = ws_phy_harq_idle(u->ul_harq) >= 0 ? ws_rlc_demand_bytes(u->ul_rlc) : 0;
+    if (u->sr_pending && cn->slot >= u->sr_learn_slot) {
+      u->sr_pending = false;
+      u->st.ul.srs++;
+      bsr_receive(u, bsr_now(u), u->ul_granted, ++u->report_seq);
+    }
+    uint64_t known = ul_known(u);
+    /* Data the cell believes absent, no SR pending and no block whose BSR
+     * could still arrive (a report lost with its block, the buffer
+     * underestimated): a regular BSR again (as retxBSR-Timer would). */
+    if (known == 0 && !u->sr_pending && ws_rlc_demand_bytes(u->ul_rlc) > 0 &&
+        !ul_blocks_in_flight(u))
+      sr_trigger(cn, u);
+    s->buffer_bytes = ws_phy_harq_idle(u->ul_harq) >= 0 ? known : 0;
   }
   ws_sched_input in = {.n_ue = cl->n_ue, .ue = cl->ul_sue, .rate_bits = cl->ul_rate};
   const ws_sched_result *res = ws_scheduler_run(cl->ul_sched, &in);
@@ -818,7 +999,7 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
       u->ul_slot_retx = true;
       u->st.ul.retx++;
     } else {
-      int mcs = ws_phy_cqi_to_mcs(u->ul_cqi);
+      int mcs = ws_phy_cqi_to_mcs(ul_grant_cqi(cn, u, n));
       pid = ws_phy_harq_idle(u->ul_harq);
       g_assert(mcs >= 0 && pid >= 0);
       uint32_t tbs = ws_phy_tbs((unsigned)mcs, n);
@@ -826,6 +1007,19 @@ schedule_cell_ul(ws_cellnet *cn, uint32_t c)
       u->ul_tb[pid] = ws_rlc_pull(u->ul_rlc, tbs);
       u->ul_slot_retx = false;
       u->st.ul.first_tx++;
+      /* The block carries a BSR of the buffer left after it; it stands for
+       * a pending SR not yet sent (TS 36.321 5.4.4: cancelled). */
+      u->ul_granted += tbs / 8;
+      u->tb_bsr_bytes[pid] = bsr_now(u);
+      u->tb_bsr_granted[pid] = u->ul_granted;
+      u->tb_bsr_seq[pid] = ++u->report_seq;
+      if (u->sr_pending && u->sr_slot > cn->slot)
+        u->sr_pending = false;
+      if (u->access_waiting) {
+        u->access_waiting = false;
+        u->st.ul.access_delays++;
+        u->st.ul.access_delay_ns_sum += now - u->access_arrival_ns;
+      }
     }
     u->ul_slot_pid = pid;
     ws_powerctl_config pc = cl->pc;
@@ -856,6 +1050,7 @@ receive_cell_ul(ws_cellnet *cn, uint32_t c)
     u->st.ul.sinr_db_sum += ws_medium_mean_sinr_db(cn->alloc_sinr, n);
     u->ul_cqi = (uint8_t)ws_phy_cqi_from_sinr(cn->alloc_sinr, n);
     u->ul_cqi_slot = cn->slot;
+    u->ul_cqi_rb_dbm = ul_rb_dbm(cn, u, n);
     double uni = ws_rng_uniform(&u->ul_rng);
     ws_phy_harq_outcome o = ws_phy_harq_receive(u->ul_harq, pid, cn->alloc_sinr, n, uni, NULL);
     if (!u->ul_slot_retx && o != WS_PHY_HARQ_ACK)
@@ -868,6 +1063,7 @@ receive_cell_ul(ws_cellnet *cn, uint32_t c)
       cl->st.ul_decoded_bits += bits;
       u->st.ul.data_bits += (uint64_t)ws_rlc_tb_data_bytes(tb) * 8;
       u->ul_tb[pid] = NULL;
+      bsr_receive(u, u->tb_bsr_bytes[pid], u->tb_bsr_granted[pid], u->tb_bsr_seq[pid]);
       ws_rlc_tb_received(u->ul_rlc, tb);
     } else if (o == WS_PHY_HARQ_DROP) {
       u->st.ul.harq_drops++;
@@ -892,13 +1088,15 @@ slot_event(ws_sim *sim, void *ctx)
     receive_cell(cn, c, now);
   if (cn->cfg.uplink) {
     for (uint32_t c = 0; c < cn->n_cells; c++)
-      schedule_cell_ul(cn, c);
+      schedule_cell_ul(cn, c, now);
+    cn->ul_next_slot = cn->slot + 1; /* data arriving from now waits a slot */
     ws_medium_ul_sinr(cn->m, now, cn->ul_rb_ue, cn->ul_power, cn->ul_sinr);
     for (uint32_t c = 0; c < cn->n_cells; c++)
       receive_cell_ul(cn, c);
   }
   cn->in_slot = false;
   cn->slot++;
+  cn->ul_next_slot = cn->slot;
   cn->next_ev = ws_sim_schedule(sim, cn->cfg.carrier.slot_ns, slot_event, cn);
   cn->ev_pending = true;
 }
@@ -938,7 +1136,18 @@ ws_cellnet_ul_enqueue(ws_cellnet *cn, uint32_t ue, ws_packet *p)
     give_up(cn, ue, false, p, WS_CELLNET_DROP_BUFFER);
     return false;
   }
-  return ws_rlc_enqueue(u->ul_rlc, p);
+  bool was_empty = ws_rlc_demand_bytes(u->ul_rlc) == 0;
+  if (!ws_rlc_enqueue(u->ul_rlc, p))
+    return false;
+  /* A regular BSR (TS 36.321 5.4.5): data in an empty buffer, or while the
+   * cell believes it empty; it needs an SR unless a grant comes first. */
+  if (was_empty && !u->access_waiting) {
+    u->access_waiting = true;
+    u->access_arrival_ns = ws_sim_now(cn->sim);
+  }
+  if (was_empty || ul_known(u) == 0)
+    sr_trigger(cn, u);
+  return true;
 }
 
 /* Counters; see cell.h. */
@@ -1021,6 +1230,24 @@ ws_cellnet_ue_ul_bler(const ws_cellnet *cn, uint32_t ue)
 {
   const ws_cellnet_ul_stats *s = &cn->ues[ue].st.ul;
   return s->first_tx ? (double)s->first_tx_errors / (double)s->first_tx : NAN;
+}
+
+/* The UL buffer the cell knows; see cell.h. */
+uint64_t
+ws_cellnet_ue_ul_known_bytes(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, 0);
+  const cn_ue *u = &cn->ues[ue];
+  return u->cell == WS_CELLNET_NO_CELL ? 0 : ul_known(u);
+}
+
+/* Mean UL access delay; see cell.h. */
+double
+ws_cellnet_ue_ul_access_delay_s(const ws_cellnet *cn, uint32_t ue)
+{
+  g_return_val_if_fail(cn && ue < cn->n_ues, NAN);
+  const ws_cellnet_ul_stats *s = &cn->ues[ue].st.ul;
+  return s->access_delays ? (double)s->access_delay_ns_sum * 1e-9 / (double)s->access_delays : NAN;
 }
 
 double
@@ -1184,6 +1411,8 @@ ws_cellnet_move_ue(ws_cellnet *cn, uint32_t ue, int32_t cell, bool keep_buffers)
     return false;
   cn_ue *u = &cn->ues[ue];
   ue_reset_link(cn, u, keep_buffers);
+  if (u->ul_rlc && ws_rlc_demand_bytes(u->ul_rlc) == 0)
+    u->access_waiting = false; /* flushed: nothing waits for access */
   if (!cn->started) {
     u->cell = cell < 0 ? WS_CELLNET_NO_CELL : (uint32_t)cell;
     u->st.cell = u->cell;

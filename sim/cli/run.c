@@ -174,7 +174,7 @@ static const char *parse_options(int *argc, char ***argv, run_options *o, gboole
     g_option_context_set_summary(
         ctx, "Runs the scenario and writes its results: report.html (map, charts,\n"
              "tables: docs/report.md), flows.csv, links.csv, timeseries.csv,\n"
-             "with cells also cells.csv, ues.csv and coverage.csv,\n"
+             "with cells also cells.csv, ues.csv, handovers.csv and coverage.csv,\n"
              "summary.json and scenario.ini (the scenario as run),\n"
              "and the traces its [trace] group asks for (pcap/*.pcap, trace.txt);\n"
              "with replications, one folder per run and aggregate.csv.");
@@ -522,6 +522,7 @@ static int run_one(ws_cli_job *job, const atomic_int *stop, gboolean show_progre
     ws_sim_free(sim);
     return WS_EXIT_RUNTIME;
   }
+  ws_world_set_handover_tap(world, ws_trace_handover, trace);
 
   progress prog = {.enabled = show_progress && !quiet && isatty(STDERR_FILENO)};
   prog.wall_start_us = g_get_monotonic_time();
@@ -592,12 +593,17 @@ static int run_one(ws_cli_job *job, const atomic_int *stop, gboolean show_progre
   char *p_cells = g_build_filename(dir, "cells.csv", NULL);
   char *p_ues = g_build_filename(dir, "ues.csv", NULL);
   char *p_coverage = g_build_filename(dir, "coverage.csv", NULL);
+  char *p_handovers = g_build_filename(dir, "handovers.csv", NULL);
   if (ok && n_cells > 0) {
+    unsigned n_ho;
+    const ws_handover_row *ho = ws_world_handovers(world, &n_ho);
     ok = ws_metrics_write_cells(p_cells, cells, n_cells, &error) &&
-         ws_metrics_write_ues(p_ues, ues, n_ues, &error);
+         ws_metrics_write_ues(p_ues, ues, n_ues, &error) &&
+         ws_metrics_write_handovers(p_handovers, ho, n_ho, &error);
   } else if (ok) {
     g_unlink(p_cells);
     g_unlink(p_ues);
+    g_unlink(p_handovers);
   }
   if (ok && coverage)
     ok = ws_metrics_write_coverage(p_coverage, coverage, &error);
@@ -606,6 +612,7 @@ static int run_one(ws_cli_job *job, const atomic_int *stop, gboolean show_progre
   g_free(p_cells);
   g_free(p_ues);
   g_free(p_coverage);
+  g_free(p_handovers);
   /* report.html: the run at a glance, drawn from the same collectors. */
   if (ok) {
     char *p_report = g_build_filename(dir, "report.html", NULL);

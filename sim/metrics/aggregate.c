@@ -219,11 +219,13 @@ static void add_csv(ws_agg *a, const char *name, const char *text) {
 
 /* Files with one row per entity, its name in the first column (flows.csv,
  * links.csv, cells.csv, ues.csv, ...); not the time series, the aggregates
- * themselves, nor coverage.csv (one row per grid square, keyed by its x). */
+ * themselves, nor coverage.csv (one row per grid square, keyed by its x)
+ * nor handovers.csv (one row per event, keyed by its time: ues.csv has the
+ * per-UE counts). */
 static gboolean is_entity_csv(const char *name) {
   return g_str_has_suffix(name, ".csv") && strcmp(name, "timeseries.csv") != 0 &&
          strcmp(name, "aggregate.csv") != 0 && strcmp(name, "sweep.csv") != 0 &&
-         strcmp(name, "coverage.csv") != 0;
+         strcmp(name, "coverage.csv") != 0 && strcmp(name, "handovers.csv") != 0;
 }
 
 static int compare_str(gconstpointer a, gconstpointer b) {

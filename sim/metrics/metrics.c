@@ -691,6 +691,8 @@ static void put_flow_row(GString *out, const ws_flow_stats *f)
   g_string_append_c(out, ',');
   if (!isnan(f->mos))
     put_double(out, FMT_MOS, f->mos);
+  g_string_append_c(out, ',');
+  put_u64(out, f->handover_lost);
   g_string_append_c(out, '\n');
 }
 
@@ -704,7 +706,7 @@ bool ws_metrics_write_flows(const char *path, ws_flow_stats *const *flows, unsig
       "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
       "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
       "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
-      "response_p95_s,response_p99_s,mos\n");
+      "response_p95_s,response_p99_s,mos,handover_lost_packets\n");
   for (unsigned i = 0; i < n; i++)
     put_flow_row(out, flows[i]);
   bool ok = write_whole(path, out, error);
@@ -825,7 +827,8 @@ bool ws_metrics_write_ues(const char *path, const ws_ue_stats *ues, unsigned n, 
   GString *out = g_string_new(
       "ue,cell,x_m,y_m,out_of_coverage,rsrp_dbm,geometry_sinr_db,sinr_db,cqi_mean,"
       "throughput_dl_bps,throughput_ul_bps,bler_dl,bler_ul,harq_retx_dl,harq_retx_ul,drops_dl,"
-      "drops_ul,dl_active,ul_active\n");
+      "drops_ul,dl_active,ul_active,handovers,pingpongs,rlfs,reestablishments,"
+      "interruption_s\n");
   for (unsigned i = 0; i < n; i++) {
     const ws_ue_stats *u = &ues[i];
     put_field(out, u->name);
@@ -850,6 +853,40 @@ bool ws_metrics_write_ues(const char *path, const ws_ue_stats *ues, unsigned n, 
     col_u64(out, u->drops_ul);
     col_bool(out, u->dl_active);
     col_bool(out, u->ul_active);
+    col_u64(out, u->handovers);
+    col_u64(out, u->pingpongs);
+    col_u64(out, u->rlfs);
+    col_u64(out, u->reestablishments);
+    col_double(out, FMT_SECONDS, u->interruption_s);
+    g_string_append_c(out, '\n');
+  }
+  bool ok = write_whole(path, out, error);
+  g_string_free(out, TRUE);
+  return ok;
+}
+
+bool ws_metrics_write_handovers(const char *path, const ws_handover_row *rows, unsigned n,
+                                GError **error)
+{
+  g_return_val_if_fail(path != NULL, false);
+  g_return_val_if_fail(rows != NULL || n == 0, false);
+  GString *out = g_string_new(
+      "time_s,ue,from_cell,to_cell,kind,x,y,serving_rsrp_dbm,target_rsrp_dbm\n");
+  for (unsigned i = 0; i < n; i++) {
+    const ws_handover_row *r = &rows[i];
+    put_double(out, FMT_SECONDS, ws_time_to_s(r->time_ns));
+    g_string_append_c(out, ',');
+    put_field(out, r->ue);
+    g_string_append_c(out, ',');
+    put_field(out, r->from_cell);
+    g_string_append_c(out, ',');
+    put_field(out, r->to_cell);
+    g_string_append_c(out, ',');
+    put_field(out, r->kind);
+    col_double(out, FMT_METRES, r->x_m);
+    col_double(out, FMT_METRES, r->y_m);
+    col_double(out, FMT_DB, r->serving_rsrp_dbm);
+    col_double(out, FMT_DB, r->target_rsrp_dbm);
     g_string_append_c(out, '\n');
   }
   bool ok = write_whole(path, out, error);

@@ -15,6 +15,8 @@
  * of struct ws_medium so that the per-slot loops stream through memory. */
 typedef struct {
   bool los;
+  uint32_t los_k;       /* LOS draws so far - 1 (a redraw every d_corr moved) */
+  double los_x_m, los_y_m; /* where the LOS state was last drawn */
   double h_e_m;         /* UMa's effective environment height of this link */
   double gain_db;       /* antenna - path loss - shadowing */
   ws_shadowing sh;
@@ -206,6 +208,29 @@ default_rb_per_subband(unsigned n_rb)
   return 16;
 }
 
+/* Draws the LOS state (and UMa's h_E) of a link from the stream ("ue
+ * UE", "los cell SITE") for the first draw, "los cell SITE #k" for the
+ * k-th redraw (the site's first cell names the site: sectors agree). */
+static void
+draw_los(const ws_medium *m, medium_link *l, const char *ue_name, const char *site_name,
+         const ws_pathloss_link *pl)
+{
+  char *entity = g_strdup_printf("ue %s", ue_name);
+  char *purpose = l->los_k == 0 ? g_strdup_printf("los cell %s", site_name)
+                                : g_strdup_printf("los cell %s #%u", site_name, l->los_k);
+  ws_rng rng;
+  ws_rng_init(&rng, m->cfg.seed, m->cfg.run, entity, purpose);
+  ws_pathloss_model model = m->cfg.pathloss.model;
+  l->los = ws_pathloss_los_draw(model, pl->d2d_m, pl->h_ut_m, ws_rng_uniform(&rng));
+  l->h_e_m = m->cfg.pathloss.h_e_m;
+  if (model == WS_PATHLOSS_3GPP_UMA) {
+    double u1 = ws_rng_uniform(&rng), u2 = ws_rng_uniform(&rng);
+    l->h_e_m = ws_pathloss_uma_draw_h_e(pl->d2d_m, pl->h_ut_m, u1, u2);
+  }
+  g_free(purpose);
+  g_free(entity);
+}
+
 /* Link geometry of UE u to cell c: the horizontal offset (x_ue - x_cell,
  * through the nearest wrap-around copy when asked) and the ws_pathloss_link. */
 static void
@@ -293,6 +318,18 @@ recompute_ue(ws_medium *m, uint32_t ui)
     double dx, dy;
     ws_pathloss_link pl;
     geometry(m, u, c, &dx, &dy, &pl);
+    /* Spatially consistent LOS state (TR 38.901 7.6.3.3), reduced to a
+     * redraw from the link's next stream once the UE is d_corr from where
+     * it was last drawn: a moving UE does not keep its first LOS state for
+     * kilometres. The shadowing's sigma stays that of the first state. */
+    double los_dcorr = ws_pathloss_los_decorrelation_m(m->cfg.pathloss.model);
+    if (los_dcorr > 0 && hypot(u->x_m - l->los_x_m, u->y_m - l->los_y_m) > los_dcorr) {
+      l->los_k++;
+      l->los_x_m = u->x_m;
+      l->los_y_m = u->y_m;
+      const medium_cell *sc = &g_array_index(m->cells, medium_cell, m->site_of[ci]);
+      draw_los(m, l, u->name, sc->name, &pl);
+    }
     pl.los = l->los;
     ws_pathloss_params params = m->cfg.pathloss;
     params.h_e_m = l->h_e_m;
@@ -382,17 +419,13 @@ ws_medium_build(ws_medium *m, int64_t t_ns)
        * the same shadowing towards each sector of a site (independent
        * draws would hand it a free selection gain between sectors). */
       const medium_cell *sc = &g_array_index(m->cells, medium_cell, m->site_of[ci]);
-      char *purpose = g_strdup_printf("los cell %s", sc->name);
-      ws_rng rng;
-      ws_rng_init(&rng, m->cfg.seed, m->cfg.run, entity, purpose);
-      /* LOS state drawn once per link, at its initial distance. */
-      l->los = ws_pathloss_los_draw(model, pl.d2d_m, pl.h_ut_m, ws_rng_uniform(&rng));
-      l->h_e_m = m->cfg.pathloss.h_e_m;
-      if (model == WS_PATHLOSS_3GPP_UMA) {
-        double u1 = ws_rng_uniform(&rng), u2 = ws_rng_uniform(&rng);
-        l->h_e_m = ws_pathloss_uma_draw_h_e(pl.d2d_m, pl.h_ut_m, u1, u2);
-      }
+      /* LOS state drawn at its initial distance; redrawn as the UE moves
+       * (recompute_ue). */
+      draw_los(m, l, u->name, sc->name, &pl);
+      l->los_x_m = u->x_m;
+      l->los_y_m = u->y_m;
       pl.los = l->los;
+      ws_rng rng;
       ws_pathloss_params params = m->cfg.pathloss;
       params.h_e_m = l->h_e_m;
       double sigma = m->cfg.shadowing_sigma_db >= 0 ? m->cfg.shadowing_sigma_db
@@ -400,8 +433,7 @@ ws_medium_build(ws_medium *m, int64_t t_ns)
       double dcorr = m->cfg.shadowing_decorrelation_m >= 0
                          ? m->cfg.shadowing_decorrelation_m
                          : ws_pathloss_shadowing_decorrelation_m(model, l->los);
-      g_free(purpose);
-      purpose = g_strdup_printf("shadowing cell %s", sc->name);
+      char *purpose = g_strdup_printf("shadowing cell %s", sc->name);
       ws_rng_init(&rng, m->cfg.seed, m->cfg.run, entity, purpose);
       ws_shadowing_init(&l->sh, sigma, dcorr, &rng);
       g_free(purpose);
@@ -778,4 +810,34 @@ ws_medium_probe(const ws_medium *m, double x_m, double y_m, double height_m, con
   /* Per RE: an RB carries 12 subcarriers at equal power. */
   *rsrp_dbm = 10 * log10(best_mw / 12.0);
   *sinr_db = 10 * log10(best_mw / (noise_mw + total_mw - best_mw));
+}
+
+/* RSRQ at full load, TS 36.214 5.1.3: N x RSRP / RSSI over N RBs. Every RE
+ * of every cell that is on carries power, so RSSI = N (sum of the per-RB
+ * powers + noise per RB) and RSRP = P_RB / 12: RSRQ = P_RB / (12 (sum +
+ * N_RB)), at most 1/12 (-10.8 dB) alone. Large-scale, no culling. */
+double
+ws_medium_rsrq_db(const ws_medium *m, uint32_t ue, uint32_t cell, const bool *on)
+{
+  g_return_val_if_fail(m != NULL && m->built && ue < m->nu && cell < m->nc, NAN);
+  if (on && !on[cell])
+    return NAN;
+  size_t row = (size_t)ue * m->nc;
+  double rssi_rb_mw = g_array_index(m->ues, medium_ue, ue).noise_rb_mw;
+  for (uint32_t c = 0; c < m->nc; c++)
+    if (!on || on[c])
+      rssi_rb_mw += m->dl_rb_mw[row + c];
+  return 10 * log10(m->dl_rb_mw[row + cell] / (12.0 * rssi_rb_mw));
+}
+
+/* A UE's position as last given; see medium.h. */
+void
+ws_medium_ue_position(const ws_medium *m, uint32_t ue, double *x_m, double *y_m)
+{
+  g_return_if_fail(m != NULL && ue < m->ues->len);
+  const medium_ue *u = &g_array_index(m->ues, medium_ue, ue);
+  if (x_m)
+    *x_m = u->x_m;
+  if (y_m)
+    *y_m = u->y_m;
 }

@@ -464,6 +464,17 @@ double ws_pathloss_shadowing_sigma_db(const ws_pathloss_params *p, const ws_path
   }
 }
 
+double ws_pathloss_los_decorrelation_m(ws_pathloss_model model) {
+  /* TR 38.901 Table 7.6.3.1-2, correlation distance of the LOS state
+   * (spatial consistency, 7.6.3.3). */
+  switch (model) {
+  case WS_PATHLOSS_3GPP_UMA:
+  case WS_PATHLOSS_3GPP_UMI: return 50.0;
+  case WS_PATHLOSS_3GPP_RMA: return 60.0;
+  default: return 0.0;
+  }
+}
+
 double ws_pathloss_shadowing_decorrelation_m(ws_pathloss_model model, bool los) {
   /* TR 38.901 Table 7.5-6 Part 1, "Correlation distance ... SF". */
   switch (model) {

@@ -12,7 +12,6 @@
 
 /* ---- why a model is not there yet ----------------------------------------- */
 
-#define WHY_MOBILITY "mobility and handover come with a later release"
 #define WHY_WIFI "Wi-Fi comes with a later release"
 #define WHY_MAC "the teaching MACs come with a later release"
 #define WHY_TCP "TCP comes with a later release"
@@ -49,7 +48,7 @@ static const ws_choice fading_choices[] = {
     {"none", true, NULL}, {"rayleigh", true, NULL}, {"rician", true, NULL},
     {NULL, false, NULL}};
 static const ws_choice algorithm_choices[] = {
-    {"a3", false, WHY_MOBILITY}, {"none", false, WHY_MOBILITY}, {NULL, false, NULL}};
+    {"a3", true, NULL}, {"none", true, NULL}, {NULL, false, NULL}};
 static const ws_choice antenna_choices[] = {
     {"omni", true, NULL}, {"sector", true, NULL}, {NULL, false, NULL}};
 static const ws_choice scheduler_choices[] = {
@@ -60,10 +59,10 @@ static const ws_choice placement_choices[] = {
     {"uniform", true, NULL}, {"disc", true, NULL}, {"per-cell", true, NULL},
     {"points", true, NULL},  {NULL, false, NULL}};
 static const ws_choice mobility_choices[] = {
-    {"static", true, NULL},          {"linear", false, WHY_MOBILITY},
-    {"waypoints", false, WHY_MOBILITY},       {"random-waypoint", false, WHY_MOBILITY},
-    {"random-walk", false, WHY_MOBILITY},     {"gauss-markov", false, WHY_MOBILITY},
-    {"trace", false, WHY_MOBILITY},           {NULL, false, NULL}};
+    {"static", true, NULL},          {"linear", true, NULL},
+    {"waypoints", true, NULL},       {"random-waypoint", true, NULL},
+    {"random-walk", true, NULL},     {"gauss-markov", true, NULL},
+    {"trace", true, NULL},           {NULL, false, NULL}};
 static const ws_choice standard_choices[] = {
     {"802.11a", false, WHY_WIFI}, {"802.11g", false, WHY_WIFI}, {"802.11b", false, WHY_WIFI},
     {NULL, false, NULL}};
@@ -129,22 +128,20 @@ static const ws_key_spec radio_keys[] = {
 };
 
 static const ws_key_spec handover_keys[] = {
-    /* Only the re-establishment after an outage ([event] cell-off) is
-     * built so far; the rest comes with mobility. */
     {.key = "algorithm", .type = WS_VAL_ENUM, .def = "a3", .choices = algorithm_choices,
-     .doc = "handover algorithm", .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("hysteresis", WS_UNIT_RATIO, "3dB", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("offset", WS_UNIT_RATIO, "0dB", WS_LIMIT_NONE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("time_to_trigger", WS_UNIT_TIME, "256ms", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("measurement_interval", WS_UNIT_TIME, "40ms", WS_LIMIT_POSITIVE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+     .doc = "handover algorithm"},
+    {QTY("hysteresis", WS_UNIT_RATIO, "3dB", WS_LIMIT_NONNEG)},
+    {QTY("offset", WS_UNIT_RATIO, "0dB", WS_LIMIT_NONE)},
+    {QTY("time_to_trigger", WS_UNIT_TIME, "256ms", WS_LIMIT_NONNEG)},
+    {QTY("measurement_interval", WS_UNIT_TIME, "40ms", WS_LIMIT_POSITIVE)},
     {.key = "filter_coefficient", .type = WS_VAL_INT, .def = "4", .limit = WS_LIMIT_RANGE,
-     .min = 0, .max = 19, .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("interruption", WS_UNIT_TIME, "30ms", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {.key = "forwarding", .type = WS_VAL_BOOL, .def = "yes", .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("rlf_threshold", WS_UNIT_RATIO, "-6dB", WS_LIMIT_NONE), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
-    {QTY("t310", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+     .min = 0, .max = 19},
+    {QTY("interruption", WS_UNIT_TIME, "30ms", WS_LIMIT_NONNEG)},
+    {.key = "forwarding", .type = WS_VAL_BOOL, .def = "yes"},
+    {QTY("rlf_threshold", WS_UNIT_RATIO, "-6dB", WS_LIMIT_NONE)},
+    {QTY("t310", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG)},
     {QTY("reestablishment", WS_UNIT_TIME, "100ms", WS_LIMIT_NONNEG)},
-    {QTY("pingpong_window", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG), .flags = WS_KEY_UNSUPPORTED, .why = WHY_MOBILITY},
+    {QTY("pingpong_window", WS_UNIT_TIME, "1s", WS_LIMIT_NONNEG)},
 };
 
 static const ws_key_spec trace_keys[] = {
@@ -483,7 +480,7 @@ char *ws_schema_expected(const ws_key_spec *k) {
     base = g_strdup("points x, y in metres separated by ';' such as 0,0; 100,0");
     break;
   case WS_VAL_WAYPOINTS:
-    base = g_strdup("waypoints x,y@TIME in time order separated by ';' such as 0,0@0s; 1000,0@100s");
+    base = g_strdup("waypoints x,y@TIME in increasing time order separated by ';' such as 0,0@0s; 1000,0@100s");
     break;
   case WS_VAL_NAME:
     base = g_strdup("a name of letters, digits, '-', '_' and '.'");
@@ -644,7 +641,7 @@ static bool parse_typed(const ws_key_spec *k, const char *text, ws_value *out) {
         char *t = trimmed(at + 1, strlen(at + 1));
         ws_quantity q;
         ok = parse_coords(xy, 2, coords) && ws_units_parse(t, WS_UNIT_TIME, &q) &&
-             q.exact >= 0 && (i == 0 || q.value >= last_t);
+             q.exact >= 0 && (i == 0 || q.value > last_t); /* strictly: a leg takes time */
         if (ok) {
           last_t = q.value;
           g_array_append_val(coords, q.value);

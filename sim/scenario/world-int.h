@@ -11,6 +11,7 @@
 #include "wisim/net.h"
 #include "wisim/scenario.h"
 #include "wisim/traffic.h"
+#include "wisim/world.h"
 
 /* Appends "FILE:LINE: [group] key: message" to errors (key NULL: the
  * group's header line), in the loader's format. */
@@ -64,6 +65,8 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end);
 const ws_cell_stats *ws_world_radio_cells(const ws_world_radio *r, unsigned *n);
 const ws_ue_stats *ws_world_radio_ues(const ws_world_radio *r, unsigned *n);
 const ws_coverage *ws_world_radio_coverage(const ws_world_radio *r);
+const ws_handover_row *ws_world_radio_handovers(const ws_world_radio *r, unsigned *n);
+void ws_world_radio_set_handover_tap(ws_world_radio *r, ws_world_handover_fn fn, void *ctx);
 /* The backhaul link of cell i, NULL past the last cell (or without cells). */
 ws_link *ws_world_radio_backhaul(const ws_world_radio *r, unsigned i);
 

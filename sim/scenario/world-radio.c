@@ -12,7 +12,9 @@
 #include "wisim/fading.h"
 #include "wisim/layout.h"
 #include "wisim/link.h"
+#include "wisim/handover.h"
 #include "wisim/medium.h"
+#include "wisim/mobility.h"
 #include "wisim/pathloss.h"
 #include "wisim/phy.h"
 #include "wisim/ran.h"
@@ -46,8 +48,12 @@ typedef struct {
 typedef struct {
   char *name;
   const ws_group *g;
-  double x_m, y_m;
+  double x_m, y_m;      /* where it starts */
   bool fb_dl, fb_ul;    /* full-buffer flows */
+  ws_mobility *mob;     /* NULL: static */
+  char *entity;         /* "ue NAME", its streams' entity and the time series' */
+  struct ws_world_radio *r;
+  uint32_t index;
 } wr_ue;
 
 typedef struct {
@@ -66,7 +72,7 @@ typedef struct {
 typedef struct {
   uint64_t dl_bits, ul_bits, cqi_reports;
   double sinr_db_sum;
-  char *entity;         /* "ue NAME" */
+  const char *entity;   /* "ue NAME" (the wr_ue's) */
 } wr_ue_prev;
 
 typedef struct {
@@ -89,11 +95,20 @@ struct ws_world_radio {
   ws_phy_carrier carrier;
   bool uplink;
   GHashTable *ue_nodes; /* ws_node * -> ue index + 1 */
+  GPtrArray *mob_traces; /* ws_mobility_trace *, owned */
+  GPtrArray *mob_bufs;  /* waypoint arrays, owned */
+  bool mobile;          /* some UE moves */
+  bool managed;         /* measurements and handover run */
+  ws_handover_config ho;
+  GArray *handovers;    /* ws_handover_row, after warmup */
+  ws_world_handover_fn ho_tap;
+  void *ho_tap_ctx;
   GArray *fb;           /* wr_fb */
   GPtrArray *events;    /* wr_event *, owned */
   wr_ue_prev *ue_prev;
   wr_cell_prev *cell_prev;
   ws_time reset_ns;     /* start of the measured window */
+  ws_time warmup_ns, duration_ns;
   ws_cell_stats *cell_rows;
   ws_ue_stats *ue_rows;
   bool finished;
@@ -269,6 +284,134 @@ static ws_cellnet_cell_params cell_params(const ws_group *g) {
   return p;
 }
 
+/* The keys each mobility model reads (SCENARIO-FORMAT.md [ue]). */
+static const char *const motion_keys[] = {"speed", "direction", "waypoints", "pause",
+                                          "direction_change", "memory", "trace"};
+
+static bool model_uses(ws_mobility_kind kind, const char *key) {
+  switch (kind) {
+  case WS_MOBILITY_LINEAR: return !strcmp(key, "speed") || !strcmp(key, "direction");
+  case WS_MOBILITY_WAYPOINTS: return !strcmp(key, "waypoints");
+  case WS_MOBILITY_RANDOM_WAYPOINT: return !strcmp(key, "speed") || !strcmp(key, "pause");
+  case WS_MOBILITY_RANDOM_WALK:
+    return !strcmp(key, "speed") || !strcmp(key, "direction") || !strcmp(key, "direction_change");
+  case WS_MOBILITY_GAUSS_MARKOV:
+    return !strcmp(key, "speed") || !strcmp(key, "direction") || !strcmp(key, "memory") ||
+           !strcmp(key, "direction_change");
+  case WS_MOBILITY_TRACE: return !strcmp(key, "trace");
+  default: return false;
+  }
+}
+
+/* A key the model needs: an error naming an example when absent. */
+static bool need(ws_world_radio *r, const ws_group *g, const char *key, const char *example,
+                 GString *errors) {
+  if (ws_group_has(g, key)) return true;
+  ws_world_error(errors, r->sc, g, "mobility", "%s mobility needs %s (e.g. %s = %s)",
+                 ws_group_enum(g, "mobility"), key, key, example);
+  return false;
+}
+
+/* A mobility trace file, relative to the scenario's folder unless absolute. */
+static const ws_mobility_trace *load_mobility_trace(ws_world_radio *r, const ws_group *g,
+                                                    GString *errors) {
+  const char *file = ws_group_string(g, "trace");
+  char *dir = g_path_get_dirname(ws_scenario_path(r->sc));
+  char *path = g_path_is_absolute(file) || !strcmp(dir, ".") ? g_strdup(file)
+                                                            : g_build_filename(dir, file, NULL);
+  GError *err = NULL;
+  ws_mobility_trace *tr = ws_mobility_trace_load(path, &err);
+  if (!tr) {
+    ws_world_error(errors, r->sc, g, "trace", "%s", err->message);
+    g_error_free(err);
+  } else {
+    g_ptr_array_add(r->mob_traces, tr);
+  }
+  g_free(path);
+  g_free(dir);
+  return tr;
+}
+
+/* The mobility model of a [ue] group (docs/mobility.md): needed keys,
+ * keys of other models (warnings), random waypoint's placement (ignored:
+ * it starts in its stationary regime). False after adding an error. */
+static bool mobility_config(ws_world_radio *r, const ws_group *g, ws_mobility_config *mc,
+                            GString *errors) {
+  size_t before = errors->len;
+  memset(mc, 0, sizeof *mc);
+  int kind = ws_mobility_kind_from_name(ws_group_enum(g, "mobility"));
+  g_assert(kind >= 0); /* the loader accepts only the models of the table */
+  mc->kind = (ws_mobility_kind)kind;
+  double area[4] = {-500, -500, 500, 500};
+  ws_group_coords(g, "area", area, 4);
+  memcpy(mc->area_m, area, sizeof area);
+  for (size_t k = 0; k < G_N_ELEMENTS(motion_keys); k++)
+    if (ws_group_has(g, motion_keys[k]) && !model_uses(mc->kind, motion_keys[k]))
+      ws_world_warn(r->warnings, r->sc, g, motion_keys[k], "has no effect: mobility is %s",
+                    ws_mobility_kind_name(mc->kind));
+  if (ws_group_has(g, "speed")) mc->speed = ws_group_dist(g, "speed");
+  if (ws_group_has(g, "direction")) mc->direction = ws_group_dist(g, "direction");
+  if (ws_group_has(g, "pause")) mc->pause = ws_group_dist(g, "pause");
+  if (ws_group_has(g, "direction_change")) mc->direction_change = ws_group_dist(g, "direction_change");
+  mc->memory = ws_group_number(g, "memory");
+  switch (mc->kind) {
+  case WS_MOBILITY_STATIC: break;
+  case WS_MOBILITY_LINEAR:
+    need(r, g, "speed", "10m/s", errors);
+    need(r, g, "direction", "0deg", errors);
+    break;
+  case WS_MOBILITY_WAYPOINTS:
+    if (need(r, g, "waypoints", "0,0@0s; 1000,0@100s", errors)) {
+      unsigned n = ws_group_coords(g, "waypoints", NULL, 0);
+      double *wp = g_new(double, n + 1);
+      ws_group_coords(g, "waypoints", wp, n);
+      g_ptr_array_add(r->mob_bufs, wp);
+      mc->waypoints = wp;
+      mc->n_waypoints = n / 3;
+    }
+    break;
+  case WS_MOBILITY_RANDOM_WAYPOINT:
+    if (need(r, g, "speed", "1..3m/s", errors)) {
+      const ws_dist *v = &mc->speed;
+      /* A leg at speed 0 would never end (docs/mobility.md). */
+      bool positive = (v->kind == WS_DIST_FIXED && v->a.value > 0) ||
+                      (v->kind == WS_DIST_UNIFORM && v->a.value > 0) || v->kind == WS_DIST_PARETO;
+      if (!positive)
+        ws_world_error(errors, r->sc, g, "speed", "random waypoint needs a speed that cannot be "
+                       "0 or near it, such as 1..3m/s or 1.4m/s");
+    }
+    if (!ws_group_has(g, "pause")) ws_units_parse_dist("0s", WS_UNIT_TIME, &mc->pause);
+    if (ws_group_has(g, "placement"))
+      ws_world_warn(r->warnings, r->sc, g, "placement", "is ignored: random waypoint starts in "
+                    "its stationary regime, spread over the area (docs/mobility.md)");
+    break;
+  case WS_MOBILITY_RANDOM_WALK:
+    need(r, g, "speed", "1..3m/s", errors);
+    need(r, g, "direction_change", "10s", errors);
+    break;
+  case WS_MOBILITY_GAUSS_MARKOV:
+    need(r, g, "speed", "1..3m/s", errors);
+    need(r, g, "memory", "0.75", errors);
+    if (mc->speed.kind == WS_DIST_PARETO && mc->speed.shape <= 2)
+      ws_world_error(errors, r->sc, g, "speed", "Gauss-Markov needs a speed with a finite "
+                     "variance: a Pareto shape above 2");
+    break;
+  case WS_MOBILITY_TRACE:
+    if (need(r, g, "trace", "walk.csv", errors)) mc->trace = load_mobility_trace(r, g, errors);
+    break;
+  }
+  bool own_path = mc->kind == WS_MOBILITY_WAYPOINTS || mc->kind == WS_MOBILITY_TRACE;
+  if (own_path && ws_group_has(g, "placement"))
+    ws_world_warn(r->warnings, r->sc, g, "placement", "is ignored: %s starts at its first point",
+                  ws_mobility_kind_name(mc->kind));
+  bool bounded = mc->kind == WS_MOBILITY_RANDOM_WAYPOINT || mc->kind == WS_MOBILITY_RANDOM_WALK ||
+                 mc->kind == WS_MOBILITY_GAUSS_MARKOV;
+  if (bounded && !(area[2] > area[0] && area[3] > area[1]))
+    ws_world_error(errors, r->sc, g, "area", "expected XMIN, YMIN, XMAX, YMAX with XMIN < XMAX "
+                   "and YMIN < YMAX");
+  return errors->len == before;
+}
+
 /* 3GPP's minimum distance between a UE and a site when dropping UEs (TR
  * 38.901 Table 7.2-1: 35 m UMa and RMa, 10 m UMi); none otherwise. */
 static double min_drop_distance_m(ws_pathloss_model model) {
@@ -287,7 +430,11 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
   const char *name = ws_group_name(g);
   int count = ws_group_count(g);
   unsigned n = count > 0 ? (unsigned)count : 1;
-  const char *placement = ws_group_enum(g, "placement");
+  /* Random waypoint places its UEs itself (its stationary regime): the
+   * placement keys are not read (a warning says so). */
+  const char *placement = !strcmp(ws_group_enum(g, "mobility"), "random-waypoint")
+                              ? "uniform"
+                              : ws_group_enum(g, "placement");
   double area[4] = {-500, -500, 500, 500}, center[2] = {0, 0};
   ws_group_coords(g, "area", area, 4);
   ws_group_coords(g, "center", center, 2);
@@ -329,11 +476,11 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
     }
     g_assert(per_cell > 0 && n == per_cell * r->cells->len); /* the loader's count */
   }
-  static const char *const motion_keys[] = {"speed", "direction", "waypoints", "pause",
-                                            "direction_change", "memory", "trace"};
-  for (size_t k = 0; k < G_N_ELEMENTS(motion_keys); k++)
-    if (ws_group_has(g, motion_keys[k]))
-      ws_world_warn(r->warnings, r->sc, g, motion_keys[k], "has no effect: mobility is static");
+  ws_mobility_config mc;
+  if (!mobility_config(r, g, &mc, errors)) {
+    g_free(points);
+    return;
+  }
   for (unsigned i = 0; i < n; i++) {
     wr_ue ue = {.name = count > 0 ? g_strdup_printf("%s/%u", name, i) : g_strdup(name), .g = g};
     ws_rng rng;
@@ -359,6 +506,26 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
       else
         ws_layout_drop_disc(c->x_m, c->y_m, radius, MIN(dmin, radius / 2), &rng, &ue.x_m,
                             &ue.y_m);
+    }
+    ue.entity = g_strdup_printf("ue %s", ue.name);
+    if (mc.kind != WS_MOBILITY_STATIC) {
+      mc.x0_m = ue.x_m;
+      mc.y0_m = ue.y_m;
+      bool walls = mc.kind == WS_MOBILITY_RANDOM_WALK || mc.kind == WS_MOBILITY_GAUSS_MARKOV;
+      if (walls && (ue.x_m < mc.area_m[0] || ue.x_m > mc.area_m[2] || ue.y_m < mc.area_m[1] ||
+                    ue.y_m > mc.area_m[3])) {
+        ws_world_error(errors, r->sc, g, "area", "%s starts at %.1f, %.1f, outside its area: "
+                       "place the UEs inside it", ue.name, ue.x_m, ue.y_m);
+        g_free(ue.name);
+        g_free(ue.entity);
+        break;
+      }
+      ws_rng mrng;
+      ws_rng_init(&mrng, r->seed, r->run, ue.entity, "mobility");
+      ue.mob = ws_mobility_new(&mc, &mrng, 0);
+      g_assert(ue.mob != NULL); /* mobility_config checked what it refuses */
+      ws_mobility_state(ue.mob, 0, &ue.x_m, &ue.y_m, NULL, NULL);
+      r->mobile = true;
     }
     g_array_append_val(r->ues, ue);
   }
@@ -450,6 +617,67 @@ static int32_t chosen_cell(const ws_world_radio *r, uint32_t u) {
   return best;
 }
 
+/* [handover] (or its defaults when the group is absent). */
+static void handover_config(const ws_group *g, ws_handover_config *h) {
+  ws_handover_config_default(h);
+  if (!g) return;
+  h->a3 = !strcmp(ws_group_enum(g, "algorithm"), "a3");
+  h->hysteresis_db = ws_group_quantity(g, "hysteresis").value;
+  h->offset_db = ws_group_quantity(g, "offset").value;
+  h->time_to_trigger_ns = ws_group_time(g, "time_to_trigger");
+  h->filter_coefficient = (unsigned)ws_group_int(g, "filter_coefficient");
+  h->rlf_threshold_db = ws_group_quantity(g, "rlf_threshold").value;
+  h->t310_ns = ws_group_time(g, "t310");
+  h->measurement_interval_ns = ws_group_time(g, "measurement_interval");
+  h->interruption_ns = ws_group_time(g, "interruption");
+  h->forwarding = ws_group_bool(g, "forwarding");
+  h->reestablishment_ns = ws_group_time(g, "reestablishment");
+  h->pingpong_window_ns = ws_group_time(g, "pingpong_window");
+}
+
+/* The RAN's handovers, failures and re-establishments: rows of
+ * handovers.csv after warmup, and the tap (the ascii trace). */
+static void on_ran_event(void *ctx, const ws_ran_event *ev) {
+  ws_world_radio *r = ctx;
+  ws_handover_row row = {
+      .time_ns = ev->time_ns,
+      .ue = g_array_index(r->ues, wr_ue, ev->ue).name,
+      .from_cell = ev->from >= 0 ? g_array_index(r->cells, wr_cell, ev->from).name : NULL,
+      .to_cell = ev->to >= 0 ? g_array_index(r->cells, wr_cell, ev->to).name : NULL,
+      .kind = ws_ran_event_kind_name(ev->kind),
+      .x_m = ev->x_m,
+      .y_m = ev->y_m,
+      .serving_rsrp_dbm = ev->serving_rsrp_dbm,
+      .target_rsrp_dbm = ev->target_rsrp_dbm,
+  };
+  if (ev->time_ns >= r->warmup_ns) g_array_append_val(r->handovers, row);
+  if (r->ho_tap) r->ho_tap(r->ho_tap_ctx, &row);
+}
+
+/* A UE's change of course (the end of a leg, a pause, a reflection ...). */
+static void mobility_change(ws_sim *sim, void *ctx) {
+  wr_ue *ue = ctx;
+  ws_mobility_advance(ue->mob, ws_sim_now(sim));
+  ws_time next = ws_mobility_next_change(ue->mob);
+  if (next != WS_TIME_MAX) ws_sim_schedule_at(sim, next, mobility_change, ue);
+}
+
+/* Every measurement_interval: the moving UEs' positions into the medium,
+ * then the RAN's measurement round (handover, radio link failure). */
+static void measurement_round(ws_sim *sim, void *ctx) {
+  ws_world_radio *r = ctx;
+  ws_time now = ws_sim_now(sim);
+  for (unsigned u = 0; u < r->ues->len; u++) {
+    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
+    if (!ue->mob) continue;
+    double x, y, vx, vy;
+    ws_mobility_state(ue->mob, now, &x, &y, &vx, &vy);
+    ws_medium_move_ue(r->m, u, x, y, hypot(vx, vy), now);
+  }
+  if (r->managed) ws_ran_measure(r->ran);
+  ws_sim_schedule(sim, r->ho.measurement_interval_ns, measurement_round, r);
+}
+
 ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *net, uint64_t seed,
                                    uint64_t run, GString *errors, GPtrArray *warnings) {
   ws_world_radio *r = g_new0(ws_world_radio, 1);
@@ -459,12 +687,18 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   r->seed = seed;
   r->run = run;
   r->warnings = warnings;
+  const ws_group *simg = ws_scenario_find(sc, "simulation", NULL);
+  r->warmup_ns = ws_group_time(simg, "warmup");
+  r->duration_ns = ws_group_time(simg, "duration");
   r->cells = g_array_new(FALSE, TRUE, sizeof(wr_cell));
   r->ues = g_array_new(FALSE, TRUE, sizeof(wr_ue));
   r->layouts = g_ptr_array_new_with_free_func((GDestroyNotify)ws_layout_free);
   r->fb = g_array_new(FALSE, TRUE, sizeof(wr_fb));
   r->events = g_ptr_array_new_with_free_func(g_free);
   r->ue_nodes = g_hash_table_new(g_direct_hash, g_direct_equal);
+  r->mob_traces = g_ptr_array_new_with_free_func((GDestroyNotify)ws_mobility_trace_free);
+  r->mob_bufs = g_ptr_array_new_with_free_func(g_free);
+  r->handovers = g_array_new(FALSE, TRUE, sizeof(ws_handover_row));
   size_t before = errors->len;
 
   unsigned n_groups = ws_scenario_n_groups(sc);
@@ -527,6 +761,11 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
     ws_rng_init(&rng, seed, run, "radio", "fading table");
     r->table = ws_fading_table_new(&rng, 0);
   }
+  /* A moving UE's gains follow it at every measurement round (the only
+   * time its position is given to the medium): after speed x
+   * measurement_interval, 4 cm at walking speed, 1.2 m at 30 m/s with the
+   * default 40 ms (docs/mobility.md). */
+  if (r->mobile) mc.move_threshold_m = 0;
   r->m = ws_medium_new(&mc, r->table);
   g_assert(r->m != NULL);
   ws_medium_cell *mcells = g_new0(ws_medium_cell, r->cells->len);
@@ -551,11 +790,13 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   double *ue_h = g_new0(double, r->ues->len + 1);
   double *ue_p = g_new0(double, r->ues->len + 1);
   for (unsigned u = 0; u < r->ues->len; u++) {
-    const wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
-    char *entity = g_strdup_printf("ue %s", ue->name);
-    ue_h[u] = draw_once(r, ue->g, "height", entity);
-    ue_p[u] = draw_once(r, ue->g, "tx_power", entity);
-    g_free(entity);
+    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
+    ue->r = r;
+    ue->index = u;
+    ue_h[u] = draw_once(r, ue->g, "height", ue->entity);
+    ue_p[u] = draw_once(r, ue->g, "tx_power", ue->entity);
+    double vx = 0, vy = 0;
+    if (ue->mob) ws_mobility_state(ue->mob, 0, NULL, NULL, &vx, &vy);
     if (ue_h[u] <= 0)
       ws_world_error(errors, sc, ue->g, "height", "expected a UE height above 0m");
     ws_medium_ue mu = {.name = ue->name, .x_m = ue->x_m, .y_m = ue->y_m, .height_m = ue_h[u],
@@ -563,7 +804,7 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
                        .noise_figure_db = ws_group_has(ue->g, "noise_figure")
                                               ? ws_group_quantity(ue->g, "noise_figure").value
                                               : NAN,
-                       .speed_mps = 0};
+                       .speed_mps = hypot(vx, vy)};
     ws_medium_add_ue(r->m, &mu);
   }
   if (errors->len == before) check_validity(r, &mc, mcells, ue_h);
@@ -619,8 +860,14 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
     }
     g_hash_table_insert(r->ue_nodes, n, GUINT_TO_POINTER(u + 1));
   }
+  /* Mobility management runs with a [handover] group or moving UEs;
+   * static UEs without one keep their first cell (docs/handover.md). */
   const ws_group *ho = ws_scenario_find(sc, "handover", NULL);
-  if (ho) ws_ran_set_reestablishment(r->ran, ws_group_time(ho, "reestablishment"));
+  handover_config(ho, &r->ho);
+  ws_ran_set_reestablishment(r->ran, r->ho.reestablishment_ns);
+  r->managed = ho != NULL || r->mobile;
+  if (r->managed) ws_ran_enable_handover(r->ran, &r->ho);
+  ws_ran_set_event_fn(r->ran, on_ran_event, r);
 
   /* UEs that no cell can serve are kept (ues.csv says so), with a warning
    * per group. */
@@ -645,7 +892,7 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   r->ue_prev = g_new0(wr_ue_prev, r->ues->len + 1);
   r->cell_prev = g_new0(wr_cell_prev, r->cells->len + 1);
   for (unsigned u = 0; u < r->ues->len; u++)
-    r->ue_prev[u].entity = g_strdup_printf("ue %s", g_array_index(r->ues, wr_ue, u).name);
+    r->ue_prev[u].entity = g_array_index(r->ues, wr_ue, u).entity;
   for (unsigned c = 0; c < r->cells->len; c++)
     r->cell_prev[c].entity = g_strdup_printf("cell %s", g_array_index(r->cells, wr_cell, c).name);
   return r;
@@ -661,9 +908,14 @@ void ws_world_radio_free(ws_world_radio *r) {
     if (r->cell_prev) g_free(r->cell_prev[c].entity);
   }
   for (unsigned u = 0; u < r->ues->len; u++) {
-    g_free(g_array_index(r->ues, wr_ue, u).name);
-    if (r->ue_prev) g_free(r->ue_prev[u].entity);
+    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
+    g_free(ue->name);
+    g_free(ue->entity);
+    ws_mobility_free(ue->mob);
   }
+  g_ptr_array_free(r->mob_traces, TRUE);
+  g_ptr_array_free(r->mob_bufs, TRUE);
+  g_array_free(r->handovers, TRUE);
   g_array_free(r->cells, TRUE);
   g_array_free(r->ues, TRUE);
   g_ptr_array_free(r->layouts, TRUE);
@@ -782,9 +1034,27 @@ bool ws_world_radio_event(ws_world_radio *r, const ws_scenario *sc, const ws_gro
   return found > 0;
 }
 
+/* The end of the run: the slot that would start at that instant is not
+ * run (slots 0 .. duration/slot - 1 cover [0, duration)). */
+static void stop_slots(ws_sim *sim, void *ctx) {
+  (void)sim;
+  ws_world_radio *r = ctx;
+  ws_cellnet_stop(ws_ran_cellnet(r->ran));
+}
+
 void ws_world_radio_start(ws_world_radio *r) {
   g_return_if_fail(r != NULL);
+  /* Scheduled before the first slot, so it runs before the slot of the
+   * same instant (ties go in insertion order). */
+  ws_sim_schedule_at(r->sim, r->duration_ns, stop_slots, r);
   ws_ran_start(r->ran, 0);
+  for (unsigned u = 0; u < r->ues->len; u++) {
+    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
+    ws_time next = ue->mob ? ws_mobility_next_change(ue->mob) : WS_TIME_MAX;
+    if (next != WS_TIME_MAX) ws_sim_schedule_at(r->sim, next, mobility_change, ue);
+  }
+  if (r->managed || r->mobile)
+    ws_sim_schedule_at(r->sim, r->ho.measurement_interval_ns, measurement_round, r);
 }
 
 /* Credits the full-buffer flows with the data bits their UE's radio
@@ -838,6 +1108,14 @@ void ws_world_radio_sample(ws_world_radio *r, ws_series *series, ws_time now, ws
     if (r->uplink)
       ws_series_add(series, now, p->entity, "throughput_ul_bps",
                     (double)(s->ul.data_bits - p->ul_bits) / interval_s);
+    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
+    if (ue->mob) {
+      double x, y, vx, vy;
+      ws_mobility_state(ue->mob, now, &x, &y, &vx, &vy);
+      ws_series_add(series, now, p->entity, "x_m", x);
+      ws_series_add(series, now, p->entity, "y_m", y);
+      ws_series_add(series, now, p->entity, "speed_mps", hypot(vx, vy));
+    }
     p->cqi_reports = s->cqi_reports;
     p->sinr_db_sum = s->sinr_db_sum;
     p->dl_bits = s->data_bits;
@@ -947,13 +1225,19 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
     const wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
     const ws_cellnet_ue_stats *s = ws_cellnet_ue_get_stats(cn, u);
     ws_ue_stats *row = &r->ue_rows[u];
-    int32_t cell = ws_cellnet_ue_cell(cn, u);
+    int32_t cell = ws_ran_ue_cell(r->ran, u); /* a handover's target counts */
     uint32_t ref = cell >= 0 ? (uint32_t)cell : ws_medium_best_cell(r->m, u);
     row->name = ue->name;
     row->cell = cell >= 0 ? g_array_index(r->cells, wr_cell, cell).name : NULL;
-    row->x_m = ue->x_m;
-    row->y_m = ue->y_m;
+    ws_medium_ue_position(r->m, u, &row->x_m, &row->y_m);
+    if (ue->mob) ws_mobility_state(ue->mob, end, &row->x_m, &row->y_m, NULL, NULL);
     row->out_of_coverage = s->out_of_coverage || cell < 0;
+    const ws_ran_ue_stats *ms = ws_ran_ue_get_stats(r->ran, u);
+    row->handovers = ms->handovers;
+    row->pingpongs = ms->pingpongs;
+    row->rlfs = ms->rlfs;
+    row->reestablishments = ms->reestablishments;
+    row->interruption_s = ws_time_to_s(ms->interruption_ns + ms->out_of_service_ns);
     row->rsrp_dbm = ws_medium_rsrp_dbm(r->m, u, ref);
     row->geometry_sinr_db = ws_medium_wideband_sinr_db(r->m, u, ref);
     row->sinr_db = ws_cellnet_ue_mean_sinr_db(cn, u);
@@ -980,6 +1264,17 @@ const ws_cell_stats *ws_world_radio_cells(const ws_world_radio *r, unsigned *n) 
 const ws_ue_stats *ws_world_radio_ues(const ws_world_radio *r, unsigned *n) {
   if (n) *n = r && r->ue_rows ? r->ues->len : 0;
   return r ? r->ue_rows : NULL;
+}
+
+const ws_handover_row *ws_world_radio_handovers(const ws_world_radio *r, unsigned *n) {
+  if (n) *n = r ? r->handovers->len : 0;
+  return r ? (const ws_handover_row *)r->handovers->data : NULL;
+}
+
+void ws_world_radio_set_handover_tap(ws_world_radio *r, ws_world_handover_fn fn, void *ctx) {
+  if (!r) return;
+  r->ho_tap = fn;
+  r->ho_tap_ctx = ctx;
 }
 
 ws_link *ws_world_radio_backhaul(const ws_world_radio *r, unsigned i) {

@@ -168,10 +168,11 @@ static void sample(ws_sim *sim, void *ctx) {
 
 /* The drop tap: a counted packet leaves its flow's in-flight count. */
 static void on_drop(void *ctx, const ws_packet *p, ws_drop_reason why) {
-  (void)why;
   ws_world *w = ctx;
-  if (p->flow < w->flows->len)
-    ws_traffic_on_drop(g_array_index(w->flows, world_flow, p->flow).traffic, p);
+  if (p->flow >= w->flows->len) return;
+  ws_traffic *t = g_array_index(w->flows, world_flow, p->flow).traffic;
+  ws_traffic_on_drop(t, p);
+  if (why == WS_DROP_DETACH) ws_traffic_on_handover_loss(t, p);
 }
 
 /* The RECEIVE tap, set when a flow runs over TCP: a segment of a TCP flow
@@ -932,6 +933,16 @@ const ws_cell_stats *ws_world_cells(const ws_world *w, unsigned *n) {
 const ws_ue_stats *ws_world_ues(const ws_world *w, unsigned *n) {
   g_return_val_if_fail(w != NULL, NULL);
   return ws_world_radio_ues(w->radio, n);
+}
+
+const ws_handover_row *ws_world_handovers(const ws_world *w, unsigned *n) {
+  g_return_val_if_fail(w != NULL, NULL);
+  return ws_world_radio_handovers(w->radio, n);
+}
+
+void ws_world_set_handover_tap(ws_world *w, ws_world_handover_fn fn, void *ctx) {
+  g_return_if_fail(w != NULL);
+  ws_world_radio_set_handover_tap(w->radio, fn, ctx);
 }
 
 const ws_coverage *ws_world_coverage(const ws_world *w) {

@@ -89,6 +89,19 @@ static const char *endpoint(uint32_t addr, uint16_t port, bool ports, char *buf,
   return buf;
 }
 
+void ws_ascii_write_handover(ws_ascii *a, const ws_handover_row *r) {
+  g_return_if_fail(a != NULL && r != NULL);
+  /* 16 fields as every line: h, time, UE, its radio link, FROM>TO, then the
+   * position and the two RSRPs where a packet line has its addresses. */
+  int64_t t = r->time_ns;
+  char rsrp[48];
+  g_snprintf(rsrp, sizeof rsrp, "%.3f,%.3f", r->serving_rsrp_dbm, r->target_rsrp_dbm);
+  fprintf(a->fp, "h %" PRId64 ".%09" PRId64 " %s radio/%s %s>%s - - - - %.3f,%.3f %s - - - - %s\n",
+          t / 1000000000, t % 1000000000, r->ue, r->ue, r->from_cell ? r->from_cell : "-",
+          r->to_cell ? r->to_cell : "-", r->x_m, r->y_m, rsrp, r->kind);
+  a->lines++;
+}
+
 void ws_ascii_write(ws_ascii *a, const ws_tap_event *ev) {
   g_return_if_fail(a != NULL && ev != NULL && ev->packet != NULL);
   const ws_packet *p = ev->packet;

@@ -162,6 +162,12 @@ void ws_trace_tap(void *ctx, const ws_tap_event *ev) {
   }
 }
 
+void ws_trace_handover(void *ctx, const ws_handover_row *row) {
+  ws_trace *t = ctx;
+  g_return_if_fail(t != NULL && row != NULL);
+  if (t->ascii) ws_ascii_write_handover(t->ascii, row);
+}
+
 unsigned ws_trace_n_pcap(const ws_trace *t) {
   g_return_val_if_fail(t != NULL, 0);
   return t->n_pcap;

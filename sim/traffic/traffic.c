@@ -453,6 +453,17 @@ void ws_traffic_on_drop(ws_traffic *t, const ws_packet *p) {
   t->stats.in_flight_packets--;
 }
 
+void ws_traffic_on_handover_loss(ws_traffic *t, const ws_packet *p) {
+  g_return_if_fail(t != NULL && p != NULL);
+  /* The same packets as the flow's other counts: TCP data segments made
+   * after warmup, else packets sent after warmup. */
+  bool counts = t->cfg.transport == WS_TRAFFIC_TCP
+                    ? p->protocol == WS_IP_PROTO_TCP && p->payload_bytes > 0 && t->warm &&
+                          p->id >= t->first_counted_id
+                    : p->counted;
+  if (counts) t->stats.handover_lost++;
+}
+
 /* ---- TCP flows, time series, end of run --------------------------------- */
 
 bool ws_traffic_is_tcp(const ws_traffic *t) {

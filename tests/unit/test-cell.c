@@ -1,8 +1,9 @@
 /* Tests of the cell engine (sim/cell/cell.c): one full-buffer UE at a known
  * distance against the hand computation (SINR, CQI, MCS, TBS, throughput),
  * round robin sharing, a cell-edge UE between two cells, BLER at the CQI
- * threshold, HARQ recovery, exact packet accounting, determinism, and PF
- * against RR with Rayleigh fading. Closed forms from the log-distance
+ * threshold, HARQ recovery, exact packet accounting, determinism, PF
+ * against RR with Rayleigh fading, and UL buffer status reporting (BSR
+ * levels, SR timing by hand, piggybacked BSRs, lost reports). Closed forms from the log-distance
  * formula, kTB + NF, and the phy functions. */
 #include <math.h>
 #include <string.h>
@@ -484,6 +485,11 @@ test_ul_single(void)
   g_assert_cmpuint(s->decoded_bits, ==, 500 * 36896ull);
   g_assert_cmpfloat(fabs(ws_cellnet_ue_ul_throughput_bps(n.cn, 0) - 36.896e6), <, 1e-3);
   g_assert_cmpuint(ws_cellnet_cell_get_stats(n.cn, 0)->ul_rbs_used, ==, 500 * N_RB);
+  /* Full buffer: known backlogged from the start (no SR), a BSR of the
+   * top level (150000 B) in each of the 500 blocks. */
+  g_assert_cmpuint(s->srs, ==, 0);
+  g_assert_cmpuint(s->bsrs, ==, 500);
+  g_assert_cmpuint(ws_cellnet_ue_ul_known_bytes(n.cn, 0), ==, 150000);
   /* The downlink is idle: packet mode with nothing queued. */
   g_assert_cmpuint(ws_cellnet_ue_get_stats(n.cn, 0)->rbs, ==, 0);
   net_free(&n);
@@ -534,6 +540,279 @@ test_ul_packets(void)
   g_assert_cmpuint(300, ==, s->delivered_packets + s->buffer_drops + s->reassembly_drops);
   g_assert_cmpuint(n.delivered, ==, s->delivered_packets);
   net_free(&n);
+}
+
+/* ---- buffer status reporting ---------------------------------------------- */
+
+/* BSR levels against rows of TS 36.321 Table 6.1.3.1-1 (index: range):
+ * 0: BS = 0; 1: 0 < BS <= 10; 2: 10 < BS <= 12; 4: 14 < BS <= 17;
+ * 31: 967 < BS <= 1132; 40: 3995 < BS <= 4677; 62: 128125 < BS <= 150000;
+ * 63: BS > 150000. The cell takes the upper bound (150000 for 63). */
+static void
+test_bsr_table(void)
+{
+  static const struct {
+    uint64_t bytes;
+    unsigned index;
+  } rows[] = {{0, 0},        {1, 1},        {10, 1},       {11, 2},          {12, 2},
+              {15, 4},       {17, 4},       {968, 31},     {1132, 31},       {1133, 32},
+              {3996, 40},    {4677, 40},    {128126, 62},  {150000, 62},     {150001, 63},
+              {UINT64_MAX, 63}};
+  for (size_t i = 0; i < G_N_ELEMENTS(rows); i++)
+    g_assert_cmpuint(ws_cellnet_bsr_index(rows[i].bytes), ==, rows[i].index);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(0), ==, 0);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(1), ==, 10);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(4), ==, 17);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(31), ==, 1132);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(40), ==, 4677);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(62), ==, 150000);
+  g_assert_cmpuint(ws_cellnet_bsr_level_bytes(63), ==, 150000);
+  /* Every level is the upper bound of its own index and one byte more is
+   * the next index: the table is strictly increasing and self-consistent. */
+  for (unsigned i = 1; i < 62; i++) {
+    uint64_t b = ws_cellnet_bsr_level_bytes(i);
+    g_assert_cmpuint(ws_cellnet_bsr_index(b), ==, i);
+    g_assert_cmpuint(ws_cellnet_bsr_index(b + 1), ==, i + 1);
+  }
+}
+
+/* A UL engine for the BSR tests: RR, alpha = 1, P0 as given, one seed and
+ * run, SR period and grant delay (0: defaults). */
+static void
+net_cellnet_bsr(net *n, double p0, uint64_t seed, uint64_t run, unsigned sr_period,
+                unsigned grant_delay)
+{
+  ws_cellnet_config cc = {.scheduler = "rr", .seed = seed, .run = run, .pool = n->pool,
+                          .deliver = on_deliver, .ul_deliver = on_deliver, .ctx = n,
+                          .uplink = true, .pc_p0_dbm = p0, .pc_alpha = 1.0, .ue_pmax_dbm = 23,
+                          .sr_period_slots = sr_period, .grant_delay_slots = grant_delay};
+  g_assert_true(ws_phy_carrier_init(&cc.carrier, 0, 10e6, NULL));
+  n->cn = ws_cellnet_new(n->sim, n->m, &cc);
+  g_assert_nonnull(n->cn);
+}
+
+/* Enqueues k UL packets of `bytes` for a UE at a given time. */
+typedef struct {
+  net *n;
+  uint32_t ue;
+  unsigned k;
+  uint32_t bytes;
+} ul_burst;
+
+static void
+on_ul_burst(ws_sim *sim, void *ctx)
+{
+  (void)sim;
+  ul_burst *b = ctx;
+  for (unsigned i = 0; i < b->k; i++) {
+    ws_packet *p = ws_packet_new(b->n->pool);
+    p->ip_bytes = b->bytes;
+    g_assert_true(ws_cellnet_ul_enqueue(b->n->cn, b->ue, p));
+  }
+}
+
+/* One small UL packet in an empty buffer, by hand. The packet arrives at
+ * 0.5 ms, so slot 1 (at 1 ms) is the first whose grants are not made. UE
+ * u's SR opportunities are the slots n with n mod P = u mod P; the cell
+ * grants G slots after the SR. Defaults P = 5, G = 4: UE 0 sends its SR
+ * in slot 5 and is granted in slot 9 (access delay 8.5 ms), UE 1 in slot 1
+ * and slot 5 (4.5 ms). With P = 10, G = 2: UE 0 slots 10 and 12 (11.5 ms),
+ * UE 1 slots 1 and 3 (2.5 ms). Before that the cell schedules nothing
+ * although the buffer holds 102 B (it never looks at the true buffer);
+ * after the block, its BSR (0) leaves nothing to grant. */
+static void
+test_ul_sr_delay(void)
+{
+  static const struct {
+    unsigned period, delay;
+    uint64_t grant_slot[2];
+  } cases[] = {{0, 0, {9, 5}}, {10, 2, {12, 3}}};
+  for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+    double cx = 0, ux[2] = {50, -50};
+    net n;
+    net_init(&n, 1, &cx, 2, ux, NULL, WS_FADING_NONE, 1);
+    net_cellnet_bsr(&n, -95, 1, 0, cases[c].period, cases[c].delay);
+    ul_burst b[2] = {{&n, 0, 1, 100}, {&n, 1, 1, 100}};
+    ws_sim_schedule_at(n.sim, WS_MS / 2, on_ul_burst, &b[0]);
+    ws_sim_schedule_at(n.sim, WS_MS / 2, on_ul_burst, &b[1]);
+    ws_cellnet_start(n.cn, 0);
+    uint64_t first[2] = {0, 0};
+    for (uint64_t slot = 0; slot < 40; slot++) {
+      ws_sim_run_until(n.sim, (ws_time)slot * WS_MS + WS_MS / 2); /* after slot */
+      for (uint32_t u = 0; u < 2; u++) {
+        const ws_cellnet_ul_stats *s = &ws_cellnet_ue_get_stats(n.cn, u)->ul;
+        if (slot < cases[c].grant_slot[u]) {
+          g_assert_cmpuint(s->first_tx, ==, 0);
+        } else {
+          g_assert_cmpuint(s->first_tx, ==, 1); /* one block, then nothing */
+          if (!first[u])
+            first[u] = slot;
+        }
+        if (slot >= 1 && slot + 1 < cases[c].grant_slot[u])
+          g_assert_cmpuint(ws_cellnet_ue_ul_known_bytes(n.cn, u), ==, 0);
+      }
+    }
+    for (uint32_t u = 0; u < 2; u++) {
+      const ws_cellnet_ul_stats *s = &ws_cellnet_ue_get_stats(n.cn, u)->ul;
+      g_assert_cmpuint(first[u], ==, cases[c].grant_slot[u]);
+      g_assert_cmpuint(s->srs, ==, 1);
+      g_assert_cmpuint(s->bsrs, ==, 2); /* the SR's and the block's */
+      g_assert_cmpuint(s->delivered_packets, ==, 1);
+      g_assert_cmpuint(s->access_delays, ==, 1);
+      double hand_s = ((double)cases[c].grant_slot[u] - 0.5) * 1e-3;
+      g_assert_cmpfloat(fabs(ws_cellnet_ue_ul_access_delay_s(n.cn, u) - hand_s), <, 1e-12);
+      g_assert_cmpuint(ws_cellnet_ue_ul_known_bytes(n.cn, u), ==, 0);
+    }
+    net_free(&n);
+  }
+}
+
+/* A UE streaming: 20 packets of 1500 B at 0.5 ms, 20 more at 12.5 ms while
+ * the buffer still holds data (no new SR). CQI 15 without errors (50 m,
+ * alpha = 1, P0 = -95 dBm: test_ul_single): 4612 B per slot on 50 RBs. The
+ * SR gets the first grant in slot 9; from then the piggybacked BSRs keep
+ * the cell informed and it grants in every slot until the 40 x 1502 B =
+ * 60080 B are through: 14 slots (13.03 full blocks), then nothing. */
+static void
+test_ul_bsr_stream(void)
+{
+  double cx = 0, ux = 50;
+  net n;
+  net_init(&n, 1, &cx, 1, &ux, NULL, WS_FADING_NONE, 1);
+  net_cellnet_bsr(&n, -95, 1, 0, 0, 0);
+  ul_burst b[2] = {{&n, 0, 20, 1500}, {&n, 0, 20, 1500}};
+  ws_sim_schedule_at(n.sim, WS_MS / 2, on_ul_burst, &b[0]);
+  ws_sim_schedule_at(n.sim, 12 * WS_MS + WS_MS / 2, on_ul_burst, &b[1]);
+  ws_cellnet_start(n.cn, 0);
+  const ws_cellnet_ul_stats *s = &ws_cellnet_ue_get_stats(n.cn, 0)->ul;
+  uint64_t last_slot = 0;
+  for (uint64_t slot = 0; slot < 60; slot++) {
+    uint64_t before = s->first_tx;
+    ws_sim_run_until(n.sim, (ws_time)slot * WS_MS + WS_MS / 4);
+    bool granted = s->first_tx == before + 1;
+    if (slot >= 9 && s->delivered_packets < 40)
+      g_assert_true(granted); /* continuous while data waits */
+    if (granted)
+      last_slot = slot;
+    if (slot < 9 || s->delivered_packets == 40)
+      g_assert_true(!granted || slot == last_slot);
+  }
+  g_assert_cmpuint(s->delivered_packets, ==, 40);
+  g_assert_cmpuint(s->first_tx_errors, ==, 0);
+  g_assert_cmpuint(s->srs, ==, 1);
+  g_assert_cmpuint(s->first_tx, ==, 14);
+  g_assert_cmpuint(last_slot, ==, 22);
+  g_assert_cmpuint(s->bsrs, ==, 15);
+  net_free(&n);
+}
+
+/* A lost block delays the cell's knowledge. SNR at CQI 15's threshold
+ * (alpha = 1: SNR = P0 - noise), so each first transmission fails with
+ * ~10% probability. 10 packets of 1000 B at 0.5 ms (10020 B with headers:
+ * level 10287 learned by the SR in slot 9); slot 9 sends 4612 B (BSR
+ * 5408 -> 5476); 3 more packets at 9.5 ms (buffer not empty: no SR);
+ * slot 10 sends 4612 B with a BSR of 5408 + 3006 - 4612 = 3802 -> 3995.
+ * After slot 10 the cell knows 3995 B exactly when that block was decoded
+ * at once; when it was not, only the stale estimate: 5476 - 4612 = 864
+ * (slot 9 decoded) or 10287 - 2 x 4612 = 1063 (slot 9 lost too), blind to
+ * the 3 new packets until a later block's BSR is decoded. Over 60 runs
+ * both cases occur (P(no loss in 60) = 0.9^60 < 0.2%) and every packet
+ * gets through without another SR. */
+static void
+test_ul_bsr_lost(void)
+{
+  double p0 = ws_phy_cqi_threshold_db(15) + hand_ul_noise_dbm() + 1e-6;
+  g_assert_cmpuint(hand_cqi(p0 - hand_ul_noise_dbm()), ==, 15);
+  unsigned lost = 0, decoded = 0;
+  for (uint64_t run = 0; run < 60; run++) {
+    double cx = 0, ux = 50;
+    net n;
+    net_init(&n, 1, &cx, 1, &ux, NULL, WS_FADING_NONE, 1);
+    net_cellnet_bsr(&n, p0, 1, run, 0, 0);
+    ul_burst b[2] = {{&n, 0, 10, 1000}, {&n, 0, 3, 1000}};
+    ws_sim_schedule_at(n.sim, WS_MS / 2, on_ul_burst, &b[0]);
+    ws_sim_schedule_at(n.sim, 9 * WS_MS + WS_MS / 2, on_ul_burst, &b[1]);
+    ws_cellnet_start(n.cn, 0);
+    const ws_cellnet_ul_stats *s = &ws_cellnet_ue_get_stats(n.cn, 0)->ul;
+    ws_sim_run_until(n.sim, 9 * WS_MS + WS_MS / 4);
+    g_assert_cmpuint(s->first_tx, ==, 1);
+    uint64_t err9 = s->first_tx_errors;
+    ws_sim_run_until(n.sim, 10 * WS_MS + WS_MS / 2);
+    g_assert_cmpuint(s->first_tx, ==, 2);
+    bool lost10 = s->first_tx_errors > err9;
+    uint64_t known = ws_cellnet_ue_ul_known_bytes(n.cn, 0);
+    if (lost10) {
+      lost++;
+      g_assert_cmpuint(known, ==, err9 ? 1063 : 864);
+    } else {
+      decoded++;
+      g_assert_cmpuint(known, ==, 3995);
+    }
+    ws_sim_run_until(n.sim, 200 * WS_MS);
+    g_assert_cmpuint(s->srs, ==, 1);
+    g_assert_cmpuint(s->delivered_packets + s->reassembly_drops, ==, 13);
+    g_assert_cmpuint(ws_cellnet_ue_ul_known_bytes(n.cn, 0), ==, 0);
+    net_free(&n);
+  }
+  g_test_message("slot-10 block lost in %u of 60 runs", lost);
+  g_assert_cmpuint(lost, >, 0);
+  g_assert_cmpuint(decoded, >, 0);
+}
+
+/* A periodic UL arrival for a UE (every period_ns, n times). */
+typedef struct {
+  net *n;
+  uint32_t ue;
+  ws_time period_ns;
+  unsigned left;
+} ul_tick;
+
+static void
+on_ul_tick(ws_sim *sim, void *ctx)
+{
+  ul_tick *t = ctx;
+  ws_packet *p = ws_packet_new(t->n->pool);
+  p->ip_bytes = 200 + 400 * t->ue;
+  ws_cellnet_ul_enqueue(t->n->cn, t->ue, p);
+  if (--t->left)
+    ws_sim_schedule(sim, t->period_ns, on_ul_tick, t);
+}
+
+/* Three UEs with Rayleigh fading sending packets every 3.3, 4.1 and 7 ms:
+ * SRs, BSRs and access delays; two runs give identical counters. */
+static void
+run_ul_bsr(uint64_t seed, ws_cellnet_ul_stats out[3])
+{
+  double cx = 0, ux[3] = {100, 300, 600}, uy[3] = {0, 50, -80};
+  net n;
+  net_init(&n, 1, &cx, 3, ux, uy, WS_FADING_RAYLEIGH, seed);
+  net_cellnet_bsr(&n, -90, seed, 0, 0, 0);
+  ul_tick t[3] = {{&n, 0, 3300 * WS_US, 90}, {&n, 1, 4100 * WS_US, 70}, {&n, 2, 7 * WS_MS, 40}};
+  for (unsigned u = 0; u < 3; u++)
+    ws_sim_schedule_at(n.sim, 100 * WS_US * (u + 1), on_ul_tick, &t[u]);
+  net_run(&n, 400);
+  for (uint32_t u = 0; u < 3; u++)
+    out[u] = ws_cellnet_ue_get_stats(n.cn, u)->ul;
+  net_free(&n);
+}
+
+static void
+test_ul_bsr_determinism(void)
+{
+  ws_cellnet_ul_stats a[3], b[3];
+  memset(a, 0, sizeof a); /* padding compared by memcmp */
+  memset(b, 0, sizeof b);
+  run_ul_bsr(7, a);
+  run_ul_bsr(7, b);
+  g_assert_cmpint(memcmp(a, b, sizeof a), ==, 0);
+  for (unsigned u = 0; u < 3; u++) {
+    g_assert_cmpuint(a[u].srs, >, 0);
+    g_assert_cmpuint(a[u].access_delays, >, 0);
+    g_assert_cmpuint(a[u].bsrs, >=, a[u].decoded_tbs);
+    /* Each access waits at least for an SR opportunity's grant delay. */
+    g_assert_cmpint(a[u].access_delay_ns_sum, >=,
+                    (ws_time)a[u].access_delays * WS_CELLNET_GRANT_DELAY_SLOTS_DEFAULT * WS_MS);
+  }
 }
 
 /* ---- the dynamic API ------------------------------------------------------ */
@@ -1008,6 +1287,11 @@ main(int argc, char **argv)
   g_test_add_func("/cell/ul-single", test_ul_single);
   g_test_add_func("/cell/ul-interference", test_ul_interference);
   g_test_add_func("/cell/ul-packets", test_ul_packets);
+  g_test_add_func("/cell/bsr-table", test_bsr_table);
+  g_test_add_func("/cell/ul-sr-delay", test_ul_sr_delay);
+  g_test_add_func("/cell/ul-bsr-stream", test_ul_bsr_stream);
+  g_test_add_func("/cell/ul-bsr-lost", test_ul_bsr_lost);
+  g_test_add_func("/cell/ul-bsr-determinism", test_ul_bsr_determinism);
   g_test_add_func("/cell/drop-fn", test_drop_fn);
   g_test_add_func("/cell/cell-params", test_cell_params);
   g_test_add_func("/cell/ul-params", test_ul_params);

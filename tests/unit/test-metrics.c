@@ -494,17 +494,17 @@ static void test_write_flows(void)
                   "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
                   "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
                   "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
-                  "response_p95_s,response_p99_s,mos\n"
+                  "response_p95_s,response_p99_s,mos,handover_lost_packets\n"
                   "video,server,client,udp,cbr,10,12000,4,4800,5,1,0.5,19200.000,"
                   "0.025000000,0.019996643,0.040000000,0.040000000,0.040000000,0.001760254,"
-                  ",,,,,,,\n"
-                  "silent/0,a,b,udp,poisson,3,3600,0,0,3,0,1,0.000,,,,,,,,,,,,,,\n"
-                  "idle,\"x,y\",\"say \"\"hi\"\"\",udp,cbr,0,0,0,0,0,0,,0.000,,,,,,,,,,,,,,\n"
+                  ",,,,,,,,0\n"
+                  "silent/0,a,b,udp,poisson,3,3600,0,0,3,0,1,0.000,,,,,,,,,,,,,,,0\n"
+                  "idle,\"x,y\",\"say \"\"hi\"\"\",udp,cbr,0,0,0,0,0,0,,0.000,,,,,,,,,,,,,,,0\n"
                   "late,a,b,udp,cbr,1,100,1,100,0,0,0,0.000,"
                   "0.000500000,0.000500000,0.000500000,0.000500000,0.000500000,0.000000000,"
-                  ",,,,,,,\n"
+                  ",,,,,,,,0\n"
                   "web,a,b,tcp,request-response,0,0,0,0,0,0,,0.000,,,,,,,7,0,1.500000000,"
-                  "0.250000000,0.200012207,0.400000000,0.400000000,4.400\n");
+                  "0.250000000,0.200012207,0.400000000,0.400000000,4.400,0\n");
   g_free(text);
   char *listing = dir_listing_sorted(dir);
   g_assert_cmpstr(listing, ==, "flows.csv");
@@ -518,7 +518,7 @@ static void test_write_flows(void)
                   "received_bytes,lost_packets,in_flight_packets,loss_ratio,throughput_bps,"
                   "delay_mean_s,delay_p50_s,delay_p95_s,delay_p99_s,delay_max_s,jitter_s,"
                   "retransmissions,rto_count,completion_time_s,response_mean_s,response_p50_s,"
-                  "response_p95_s,response_p99_s,mos\n");
+                  "response_p95_s,response_p99_s,mos,handover_lost_packets\n");
   g_free(text);
 
   for (int i = 0; i < 5; i++)

@@ -126,10 +126,12 @@ static void test_ues_csv(void)
   g_assert_cmpstr(text, ==,
                   "ue,cell,x_m,y_m,out_of_coverage,rsrp_dbm,geometry_sinr_db,sinr_db,cqi_mean,"
                   "throughput_dl_bps,throughput_ul_bps,bler_dl,bler_ul,harq_retx_dl,"
-                  "harq_retx_ul,drops_dl,drops_ul,dl_active,ul_active\n"
+                  "harq_retx_ul,drops_dl,drops_ul,dl_active,ul_active,handovers,pingpongs,rlfs,"
+      "reestablishments,interruption_s\n"
                   "walkers/0,macro/0.1,10.000,20.500,0,-85.250,12.500,11.062,9.500,"
-                  "1500000.000,,0.09,0.125,7,1,2,0,1,0\n"
-                  "walkers/1,,-3000.000,0.000,1,-140.000,-12.346,,,0.000,0.000,,,0,0,0,0,1,1\n");
+                  "1500000.000,,0.09,0.125,7,1,2,0,1,0,0,0,0,0,0.000000000\n"
+                  "walkers/1,,-3000.000,0.000,1,-140.000,-12.346,,,0.000,0.000,,,0,0,0,0,1,1,0,0,0,0,"
+      "0.000000000\n");
   g_free(text);
   g_free(path);
   remove_tmp_dir(dir);

@@ -22,7 +22,15 @@ typedef struct {
   uint64_t rx[2];           /* datagrams received by each UE */
   uint64_t rx_server;       /* datagrams received by the server */
   uint64_t drops[WS_DROP_N_REASONS];
+  ws_ran_event events[8];   /* the first ones the RAN reported */
+  unsigned n_events;
 } fx;
+
+static void on_event(void *ctx, const ws_ran_event *ev) {
+  fx *f = ctx;
+  if (f->n_events < G_N_ELEMENTS(f->events)) f->events[f->n_events] = *ev;
+  f->n_events++;
+}
 
 static void on_drop(void *ctx, const ws_packet *p, ws_drop_reason why) {
   (void)p;
@@ -37,8 +45,11 @@ static void ue_recv(ws_net *net, ws_packet *p, void *ctx) {
 }
 
 /* Cell A at (0, 0), cell B at (1000, 0), 10 MHz, log-distance, no fading;
- * UE 0 at 100 m from A, UE 1 at 300 m from B (each attaches to its own). */
-static void fx_init(fx *f, ws_time reestablishment_ns) {
+ * UE 0 at 100 m from A, UE 1 at 300 m from B (each attaches to its own,
+ * unless ue1_cell >= 0 forces UE 1's cell). With ho, handover is enabled
+ * (ho copied, reestablishment_ns set into it). */
+static void fx_init_ho(fx *f, ws_time reestablishment_ns, int32_t ue1_cell,
+                       const ws_handover_config *ho) {
   memset(f, 0, sizeof *f);
   f->sim = ws_sim_new();
   f->pool = ws_packet_pool_new();
@@ -74,6 +85,13 @@ static void fx_init(fx *f, ws_time reestablishment_ns) {
   f->ran = ws_ran_new(f->net, f->m, &cc);
   g_assert_nonnull(f->ran);
   ws_ran_set_reestablishment(f->ran, reestablishment_ns);
+  if (ue1_cell >= 0) g_assert_true(ws_cellnet_attach(ws_ran_cellnet(f->ran), 1, ue1_cell));
+  if (ho) {
+    ws_handover_config h = *ho;
+    h.reestablishment_ns = reestablishment_ns;
+    ws_ran_enable_handover(f->ran, &h);
+    ws_ran_set_event_fn(f->ran, on_event, f);
+  }
   for (int c = 0; c < 2; c++)
     f->cell[c] = ws_ran_add_cell(f->ran, (uint32_t)c, cells[c], f->core, &wire, 1, 0);
   for (int u = 0; u < 2; u++) f->ue[u] = ws_ran_add_ue(f->ran, (uint32_t)u, ues[u]);
@@ -83,6 +101,10 @@ static void fx_init(fx *f, ws_time reestablishment_ns) {
     g_assert_true(ws_net_udp_bind(f->net, f->ue[u], UDP_PORT, ue_recv, &f->rx[u]));
   g_assert_true(ws_net_udp_bind(f->net, f->server, UDP_PORT, ue_recv, &f->rx_server));
   ws_ran_start(f->ran, 0);
+}
+
+static void fx_init(fx *f, ws_time reestablishment_ns) {
+  fx_init_ho(f, reestablishment_ns, -1, NULL);
 }
 
 static void fx_clear(fx *f) {
@@ -165,8 +187,8 @@ static void test_delivery(void) {
 }
 
 /* Cell B goes off at 10 ms with UE 1's downlink backlogged: the backlog
- * reaches the drop tap as "detach"; datagrams sent to UE 1 during the
- * outage find no route to it (dropped at core as "no-route"); 40 ms later UE 1
+ * reaches the drop tap as "detach", and so do datagrams sent to UE 1
+ * during the outage (its radio link stays in the routes); 40 ms later UE 1
  * re-establishes on A (its link moves, its address stays) and datagrams
  * reach it again. UE 0 never notices. */
 static void test_outage_reattach(void) {
@@ -182,10 +204,14 @@ static void test_outage_reattach(void) {
   ws_sim_schedule_at(f.sim, 20 * WS_MS, send_later, &during);
   ws_sim_schedule_at(f.sim, 80 * WS_MS, send_later, &after);
   ws_sim_schedule_at(f.sim, 20 * WS_MS, send_later, &steady);
+  ws_sim_run_until(f.sim, 15 * WS_MS);
+  g_assert_cmpint(ws_cellnet_ue_cell(ws_ran_cellnet(f.ran), 1), ==, -1);
+  uint64_t detached = f.drops[WS_DROP_DETACH];
+  g_assert_cmpuint(detached, >, 0); /* the backlog */
   ws_sim_run_until(f.sim, 45 * WS_MS);
   g_assert_cmpint(ws_cellnet_ue_cell(ws_ran_cellnet(f.ran), 1), ==, -1);
-  ws_link *radio = ws_net_first_link(f.net, f.ue[1], f.cell[1], NULL);
-  g_assert_null(radio); /* detached: no route */
+  g_assert_cmpuint(f.drops[WS_DROP_DETACH], ==, detached + 5); /* the 5 sent at 20 ms */
+  ws_link *radio;
   ws_sim_run_until(f.sim, 300 * WS_MS);
   g_assert_cmpint(ws_cellnet_ue_cell(ws_ran_cellnet(f.ran), 1), ==, 0);
   unsigned dir;
@@ -195,10 +221,8 @@ static void test_outage_reattach(void) {
   g_assert_cmpuint(ws_node_addr(f.ue[1]), ==, addr);
   g_assert_cmpint(ws_net_hops(f.net, f.server, f.ue[1]), ==, 3);
   /* What was delivered, dropped as detach and dropped at the link adds up. */
-  g_assert_cmpuint(f.drops[WS_DROP_DETACH], >, 0);
-  /* While detached its radio link is down: no route to it (at core). */
-  g_assert_cmpuint(f.drops[WS_DROP_NO_ROUTE], ==, 5);
-  g_assert_cmpuint(f.rx[1] + f.drops[WS_DROP_DETACH] + f.drops[WS_DROP_NO_ROUTE], ==, 210);
+  g_assert_cmpuint(f.drops[WS_DROP_NO_ROUTE], ==, 0);
+  g_assert_cmpuint(f.rx[1] + f.drops[WS_DROP_DETACH], ==, 210);
   g_assert_cmpuint(f.rx[0], ==, 5);
   const ws_ran_ue_stats *s = ws_ran_ue_get_stats(f.ran, 1);
   g_assert_cmpuint(s->reestablishments, ==, 1);
@@ -237,11 +261,69 @@ static void test_outage_no_cell(void) {
   fx_clear(&f);
 }
 
+typedef struct {
+  ws_ran *ran;
+  ws_time interval_ns;
+} measure_ev;
+
+static void measure(ws_sim *sim, void *ctx) {
+  measure_ev *e = ctx;
+  ws_ran_measure(e->ran);
+  ws_sim_schedule(sim, e->interval_ns, measure, e);
+}
+
+/* UE 1 forced onto A (700 m away) while B is 300 m away: the first
+ * measurement (at 10 ms, no filtering) meets A3 and, 20 ms of
+ * time-to-trigger later (the measurements at 10, 20 and 30 ms), the
+ * handover starts at 30 ms: its radio link moves to B, it receives nothing
+ * for 15 ms, and what arrives meanwhile reaches it afterwards when
+ * forwarding, or is dropped as "detach" when not. */
+static void handover_case(bool forwarding) {
+  ws_handover_config ho;
+  ws_handover_config_default(&ho);
+  ho.filter_coefficient = 0;
+  ho.time_to_trigger_ns = 20 * WS_MS;
+  ho.interruption_ns = 15 * WS_MS;
+  ho.forwarding = forwarding;
+  fx f;
+  fx_init_ho(&f, 100 * WS_MS, 0, &ho);
+  measure_ev me = {f.ran, 10 * WS_MS};
+  ws_sim_schedule_at(f.sim, 10 * WS_MS, measure, &me);
+  send_ev during = {&f, f.server, f.ue[1], 10};
+  ws_sim_schedule_at(f.sim, 32 * WS_MS, send_later, &during); /* reaches B at ~34 ms */
+  ws_sim_run_until(f.sim, 40 * WS_MS);
+  g_assert_cmpuint(f.n_events, ==, 1);
+  g_assert_cmpint(f.events[0].kind, ==, WS_RAN_HANDOVER);
+  g_assert_cmpint(f.events[0].time_ns, ==, 30 * WS_MS);
+  g_assert_cmpint(f.events[0].from, ==, 0);
+  g_assert_cmpint(f.events[0].to, ==, 1);
+  g_assert_cmpfloat(f.events[0].x_m, ==, 700);
+  g_assert_true(f.events[0].target_rsrp_dbm > f.events[0].serving_rsrp_dbm);
+  g_assert_true(ws_link_end(ws_net_first_link(f.net, f.cell[1], f.ue[1], NULL), 0) == f.cell[1]);
+  g_assert_cmpint(ws_cellnet_ue_cell(ws_ran_cellnet(f.ran), 1), ==, -1); /* interrupted */
+  g_assert_cmpuint(f.rx[1], ==, 0);
+  ws_sim_run_until(f.sim, 300 * WS_MS);
+  g_assert_cmpint(ws_cellnet_ue_cell(ws_ran_cellnet(f.ran), 1), ==, 1);
+  g_assert_cmpuint(f.rx[1], ==, forwarding ? 10 : 0);
+  g_assert_cmpuint(f.drops[WS_DROP_DETACH], ==, forwarding ? 0 : 10);
+  const ws_ran_ue_stats *s = ws_ran_ue_get_stats(f.ran, 1);
+  g_assert_cmpuint(s->handovers, ==, 1);
+  g_assert_cmpuint(s->pingpongs, ==, 0);
+  g_assert_cmpint(s->interruption_ns, ==, 15 * WS_MS);
+  g_assert_cmpuint(f.n_events, ==, 1); /* no return to A */
+  fx_clear(&f);
+}
+
+static void test_handover_forwarding(void) { handover_case(true); }
+static void test_handover_no_forwarding(void) { handover_case(false); }
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/ran/routes", test_routes);
   g_test_add_func("/ran/delivery", test_delivery);
   g_test_add_func("/ran/outage-reattach", test_outage_reattach);
   g_test_add_func("/ran/outage-no-cell", test_outage_no_cell);
+  g_test_add_func("/ran/handover-forwarding", test_handover_forwarding);
+  g_test_add_func("/ran/handover-no-forwarding", test_handover_no_forwarding);
   return g_test_run();
 }

@@ -455,8 +455,8 @@ static void test_did_you_mean(void) {
              "t.ini:9: [flow f] transport: expected one of udp, tcp, found \"ucp\" (did you mean \"udp\"?)");
 }
 
-/* Models not built yet (mobility): one error per offending line, values of
- * the built ones still checked. */
+/* A scenario mixing models: the values of every group are checked (the
+ * "not supported yet" errors of unbuilt kinds are in tests/scenarios/bad/not-yet.ini). */
 static void test_unsupported(void) {
   assert_err(SIM "[radio]\n"                  /* 3 */
                  "pathloss = 3gpp-uma\n"      /* 4 */
@@ -486,7 +486,6 @@ static void test_unsupported(void) {
                  "target = l\n",              /* 28 */
              NULL,
              "t.ini:7: [cell A] tx_power: expected a power such as 46dBm or 20W, found \"46\"\n"
-             "t.ini:10: [ue walkers] mobility: random-waypoint is not supported yet in this version of wisim (mobility and handover come with a later release)\n"
              "t.ini:28: [event cut] target: \"l\" is [link l], expected the name of a cell for action cell-off");
 }
 
@@ -709,7 +708,7 @@ static void test_describe_models(void) {
   g_assert_nonnull(strstr(text, "[flow] type [cbr]: cbr, poisson, onoff, bulk, voip,"));
   g_assert_nonnull(strstr(text, "ping, full-buffer\n"));
   g_assert_nonnull(strstr(text, "[radio] pathloss [log-distance]: free-space, log-distance,"));
-  g_assert_nonnull(strstr(text, "[ue] mobility [static]: static, linear (not yet),"));
+  g_assert_nonnull(strstr(text, "[ue] mobility [static]: static, linear, waypoints,"));
   g_assert_nonnull(strstr(text, "[host NAME]"));
   g_assert_nonnull(strstr(text, "[station NAME] (not yet)"));
   g_free(text);

@@ -4,13 +4,19 @@
  * common random numbers across scenario variants, warmup, the time series,
  * and build errors with the flow's file:line; every traffic type built from
  * its keys (TCP flows with their segment accounting and time series, ping,
- * voip's MOS, trace files relative to the scenario) and their errors. */
+ * voip's MOS, trace files relative to the scenario) and their errors; the
+ * radio part through scenario text: a UE's SINR, CQI and throughput by
+ * hand, layout naming and drops, attachment, coverage, validity warnings,
+ * full-buffer errors, outages, the uplink, determinism and warmup. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
+#include "wisim/layout.h"
 #include "wisim/link.h"
+#include "wisim/phy.h"
 #include "wisim/world.h"
 
 typedef struct {
@@ -593,6 +599,784 @@ static void test_traffic_errors(void) {
   rm_tree(dir);
 }
 
+/* ---- the radio part: [radio], [cell], [layout], [ue] ------------------------ */
+
+static const ws_ue_stats *find_ue(const ws_world *w, const char *name) {
+  unsigned n;
+  const ws_ue_stats *ues = ws_world_ues(w, &n);
+  for (unsigned i = 0; i < n; i++)
+    if (strcmp(ues[i].name, name) == 0) return &ues[i];
+  g_error("no UE %s", name);
+}
+
+static const ws_cell_stats *find_cell(const ws_world *w, const char *name) {
+  unsigned n;
+  const ws_cell_stats *cells = ws_world_cells(w, &n);
+  for (unsigned i = 0; i < n; i++)
+    if (strcmp(cells[i].name, name) == 0) return &cells[i];
+  g_error("no cell %s", name);
+}
+
+/* The first build warning containing every one of the NULL-terminated
+ * fragments, or NULL. */
+static const char *find_warning(const ws_world *w, ...) {
+  for (const char *const *wn = ws_world_warnings(w); *wn; wn++) {
+    va_list ap;
+    va_start(ap, w);
+    bool all = true;
+    for (const char *frag = va_arg(ap, const char *); frag; frag = va_arg(ap, const char *))
+      all = all && strstr(*wn, frag) != NULL;
+    va_end(ap);
+    if (all) return *wn;
+  }
+  return NULL;
+}
+
+static void print_warnings(const ws_world *w) {
+  for (const char *const *wn = ws_world_warnings(w); *wn; wn++) g_test_message("%s", *wn);
+}
+
+/* A full-buffer UE's throughput over a window of window_s from the start
+ * (or from warmup) is a whole number of slots' transport blocks of tbs_bits,
+ * one per 1 ms slot: exactly window_s / 1 ms of them (the slot that would
+ * start at the end of the run is not run; an earlier version counted it:
+ * 201 blocks over 200 ms). */
+static void check_slots(double throughput_bps, uint32_t tbs_bits, double window_s) {
+  double blocks = throughput_bps * window_s / tbs_bits;
+  unsigned expected = (unsigned)lround(window_s / 1e-3);
+  g_test_message("%.6f blocks of %u bits in %g s (expected %u)", blocks, tbs_bits, window_s,
+                 expected);
+  /* Whole blocks: the data bits are a multiple of the TBS (1e-6 of one
+   * block is floating-point rounding of the division). */
+  g_assert_cmpfloat(fabs(blocks - round(blocks)), <, 1e-6);
+  g_assert_cmpint(lround(blocks), ==, expected);
+}
+
+/* Hand link budget of docs/radio.md for an omni 0 dBi cell at 25 m and a UE
+ * at 1.5 m, 2.1 GHz, log-distance (d0 = 1 m, Friis at d0), 50 RBs of 180
+ * kHz, kT at 290 K with the exact Boltzmann constant, UE noise figure 9 dB:
+ * the SNR per RB with the cell's 46 dBm spread evenly over the 50 RBs. */
+static double hand_snr_db(double d2d_m, double exponent) {
+  const double c_m_s = 299792458.0, k_j_k = 1.380649e-23;
+  double d3d = sqrt(d2d_m * d2d_m + (25.0 - 1.5) * (25.0 - 1.5));
+  double pl = 20 * log10(4 * G_PI * 1.0 * 2.1e9 / c_m_s) + 10 * exponent * log10(d3d / 1.0);
+  double noise_dbm = 10 * log10(k_j_k * 290.0 * 180e3 / 1e-3) + 9.0;
+  return 46.0 - 10 * log10(50.0) - pl - noise_dbm;
+}
+
+/* One cell, one UE 300 m away, log-distance with exponent 3, no shadowing
+ * or fading, a full-buffer downlink for 200 ms. */
+static char *single_ue_text(double x_m) {
+  return g_strdup_printf("[simulation]\nduration = 200ms\nmetrics_interval = 0s\n"
+                         "[radio]\npathloss = log-distance\nexponent = 3\n"
+                         "[cell A]\nposition = 0, 0\n"
+                         "[ue u]\nplacement = points\npoints = %g, 0\n"
+                         "[host server]\n"
+                         "[flow fb]\nfrom = server\nto = u\ntype = full-buffer\n", x_m);
+}
+
+static void test_radio_single_ue(void) {
+  char *text = single_ue_text(300);
+  run r = run_text(text, 1, 0);
+  g_free(text);
+  print_warnings(r.w);
+  g_assert_null(ws_world_warnings(r.w)[0]);
+  unsigned n_ues, n_cells;
+  const ws_ue_stats *ues = ws_world_ues(r.w, &n_ues);
+  const ws_cell_stats *cells = ws_world_cells(r.w, &n_cells);
+  g_assert_cmpuint(n_ues, ==, 1);
+  g_assert_cmpuint(n_cells, ==, 1);
+  const ws_ue_stats *u = &ues[0];
+  const ws_cell_stats *c = &cells[0];
+  double snr = hand_snr_db(300, 3);
+  g_test_message("hand SNR %.6f dB; sinr %.9f geometry %.9f rsrp %.9f cqi %g thr %.1f "
+                 "bler %g retx %" G_GUINT64_FORMAT, snr, u->sinr_db, u->geometry_sinr_db,
+                 u->rsrp_dbm, u->cqi_mean, u->throughput_dl_bps, u->bler_dl, u->harq_retx_dl);
+  g_assert_cmpstr(u->name, ==, "u");
+  g_assert_cmpstr(u->cell, ==, "A");
+  g_assert_false(u->out_of_coverage);
+  g_assert_true(u->dl_active);
+  g_assert_false(u->ul_active);
+  /* Alone, the cell has no interference: SINR = SNR. The engine sums the
+   * same terms in another order (linear, then dB): 1e-9 dB is rounding. */
+  g_assert_cmpfloat(fabs(u->sinr_db - snr), <, 1e-9);
+  g_assert_cmpfloat(fabs(u->geometry_sinr_db - snr), <, 1e-9);
+  /* RSRP: power per resource element, 46 dBm over 600 REs (TS 36.214
+   * 5.1.1), same path loss: the SNR + noise per RB - 10 log10(12). */
+  double noise_rb = 10 * log10(1.380649e-23 * 290.0 * 180e3 / 1e-3) + 9.0;
+  g_assert_cmpfloat(fabs(u->rsrp_dbm - (snr + noise_rb - 10 * log10(12.0))), <, 1e-9);
+  /* 28.2 dB is 9.6 dB above CQI 15's threshold (38.214 Table 5.2.2.1-2's
+   * top row, 10% BLER at 18.6 dB): every report is 15, and no block is in
+   * error (the curve gives a BLER below double precision there). */
+  g_assert_cmpfloat(snr, >, ws_phy_cqi_threshold_db(15) + 5);
+  g_assert_cmpfloat(ws_phy_bler(28, 36896, snr), <, 1e-12);
+  g_assert_cmpfloat(u->cqi_mean, ==, 15);
+  g_assert_cmpfloat(u->bler_dl, ==, 0);
+  g_assert_cmpuint(u->harq_retx_dl, ==, 0);
+  /* CQI 15 -> MCS 28 (64QAM, R 948/1024: Table 5.1.3.1-1's row with CQI
+   * 15's efficiency 5.5547); TBS (38.214 5.1.3.2) for 50 PRBs of 132 REs:
+   * N_info = 6600 x 948/1024 x 6 = 36660.9; n = floor(log2(N_info - 24))
+   * - 5 = 10; N'_info = 1024 round(36636.9 / 1024) = 36864; C = ceil(36888
+   * / 8424) = 5; TBS = 8 C ceil(36888 / (8 C)) - 24 = 36896 bits per 1 ms
+   * slot. Full buffer: the blocks carry data only (no IP or RLC headers),
+   * so the UE's data throughput is that, every slot of the 200. */
+  g_assert_cmpuint(ws_phy_tbs(28, 50), ==, 36896);
+  g_assert_cmpfloat(fabs(c->throughput_dl_bps - u->throughput_dl_bps), <, 1e-6);
+  g_assert_cmpfloat(fabs(c->spectral_efficiency_dl - c->throughput_dl_bps / 10e6), <, 1e-12);
+  check_slots(u->throughput_dl_bps, 36896, 0.2);
+  g_assert_cmpfloat(c->rb_utilisation_dl, ==, 1);
+  g_assert_cmpuint(c->ues, ==, 1);
+  g_assert_cmpuint(c->ues_out_of_coverage, ==, 0);
+  g_assert_cmpfloat(c->on_fraction, ==, 1);
+  g_assert_true(isnan(c->throughput_ul_bps)); /* no uplink: nobody sends */
+  g_assert_true(isnan(u->throughput_ul_bps));
+  /* flows.csv: the full-buffer flow is credited with what the radio
+   * delivered, whole bytes (36896 bits = 4612 B per slot, so exactly). */
+  const ws_flow_stats *f = find_flow(r.w, "fb");
+  g_assert_cmpstr(f->transport, ==, "radio");
+  g_assert_cmpstr(f->type, ==, "full-buffer");
+  g_assert_cmpuint(f->sent_packets, ==, 0);
+  g_assert_cmpuint(f->received_bytes % 4612, ==, 0);
+  g_assert_cmpfloat(f->received_bytes * 8.0 / 0.2, ==, u->throughput_dl_bps);
+  g_assert_cmpfloat(fabs(ws_flow_stats_throughput_bps(f) - u->throughput_dl_bps), <, 1e-6);
+  /* The coverage map: squares of a round step (1, 2 or 5 x 10^k) over the
+   * cell and the UE with a 50 m margin, [-50, 350] x [-50, 50] at most 100
+   * per side: 5 m; every square served by A at the hand SNR of its centre
+   * (the UE's height, 1.5 m). */
+  const ws_coverage *cov = ws_world_coverage(r.w);
+  g_assert_nonnull(cov);
+  g_assert_cmpfloat(cov->step_m, ==, 5);
+  g_assert_cmpfloat(cov->x0_m - cov->step_m / 2, <=, -50);
+  g_assert_cmpfloat(cov->y0_m - cov->step_m / 2, <=, -50);
+  g_assert_cmpfloat(cov->x0_m + (cov->nx - 0.5) * cov->step_m, >=, 350);
+  g_assert_cmpfloat(cov->y0_m + (cov->ny - 0.5) * cov->step_m, >=, 50);
+  g_assert_cmpstr(cov->cell_names[0], ==, "A");
+  for (unsigned j = 0; j < cov->ny; j++)
+    for (unsigned i = 0; i < cov->nx; i++) {
+      size_t k = (size_t)j * cov->nx + i;
+      double d = hypot(cov->x0_m + i * cov->step_m, cov->y0_m + j * cov->step_m);
+      g_assert_cmpint(cov->cell[k], ==, 0);
+      g_assert_cmpfloat(fabs(cov->sinr_db[k] - hand_snr_db(d, 3)), <, 1e-9);
+    }
+  run_free(&r);
+}
+
+/* Mid-range: 1.3 km away the SNR is 9.1 dB, between two CQI thresholds:
+ * the reports give the CQI the table says, and the throughput is the TBS
+ * of its MCS on all 50 PRBs. */
+static void test_radio_mid_snr(void) {
+  char *text = single_ue_text(1300);
+  run r = run_text(text, 1, 0);
+  g_free(text);
+  const ws_ue_stats *u = find_ue(r.w, "u");
+  double snr = hand_snr_db(1300, 3);
+  unsigned cqi = 0;
+  for (unsigned k = 1; k <= 15; k++)
+    if (ws_phy_cqi_threshold_db(k) <= snr) cqi = k;
+  int mcs = ws_phy_cqi_to_mcs(cqi);
+  uint32_t tbs = ws_phy_tbs((unsigned)mcs, 50);
+  g_test_message("hand SNR %.6f dB -> CQI %u (threshold %.3f, next %.3f) MCS %d TBS %u; "
+                 "sinr %.9f cqi %g thr %.1f bler %g", snr, cqi, ws_phy_cqi_threshold_db(cqi),
+                 ws_phy_cqi_threshold_db(cqi + 1), mcs, tbs, u->sinr_db, u->cqi_mean,
+                 u->throughput_dl_bps, u->bler_dl);
+  /* By the tables: CQI 9 is 16QAM at R 616/1024 (2.4063 bit/RE), MCS 15
+   * the same row of Table 5.1.3.1-1; TBS for 50 PRBs: N_info = 6600 x
+   * 616/1024 x 4 = 15881.25, n = 8, N'_info = 256 round(15857.25 / 256) =
+   * 15872, C = ceil(15896 / 8424) = 2, TBS = 16 ceil(15896 / 16) - 24 =
+   * 15880. */
+  g_assert_cmpuint(cqi, ==, 9);
+  g_assert_cmpint(mcs, ==, 15);
+  g_assert_cmpuint(tbs, ==, 15880);
+  /* Clear of both thresholds (0.78 dB above CQI 9's, 0.39 dB below CQI
+   * 10's): no rounding can move the report. The MCS's own 10% point is
+   * the same (MCS 15 has CQI 9's efficiency), and 0.78 dB above it the
+   * curve gives 3e-23 per block: no error in 200 blocks. */
+  g_assert_cmpfloat(snr - ws_phy_cqi_threshold_db(cqi), >, 0.3);
+  g_assert_cmpfloat(ws_phy_cqi_threshold_db(cqi + 1) - snr, >, 0.3);
+  g_assert_cmpfloat(ws_phy_bler((unsigned)mcs, tbs, snr), <, 1e-12);
+  g_assert_cmpfloat(fabs(u->sinr_db - snr), <, 1e-9);
+  g_assert_cmpfloat(u->cqi_mean, ==, cqi);
+  g_assert_cmpfloat(u->bler_dl, ==, 0);
+  check_slots(u->throughput_dl_bps, tbs, 0.2);
+  run_free(&r);
+}
+
+/* [layout macro] rings = 1, sectors = 3: 7 sites x 3 sectors, cells named
+ * macro/SITE.SECTOR with the docs' site positions and azimuths 30, 150,
+ * 270; per-cell placement drops 2 UEs in each cell's hexagon, at least
+ * TR 38.901's 35 m from the site for UMa. */
+static void test_radio_layout(void) {
+  const char *text =
+      "[simulation]\nduration = 5ms\nmetrics_interval = 0s\n"
+      "[radio]\npathloss = 3gpp-uma\n"
+      "[layout macro]\nrings = 1\nsectors = 3\n"
+      "[ue users]\nplacement = per-cell\nper_cell = 2\n";
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  unsigned n_cells, n_ues;
+  const ws_cell_stats *cells = ws_world_cells(r.w, &n_cells);
+  const ws_ue_stats *ues = ws_world_ues(r.w, &n_ues);
+  g_assert_cmpuint(n_cells, ==, 21);
+  g_assert_cmpuint(n_ues, ==, 42);
+  /* docs/cells.md "Sites and their numbering", isd 500 m: a = 250 sqrt 3. */
+  const double a = 250 * sqrt(3.0);
+  const double site_xy[7][2] = {{0, 0}, {a, 250}, {0, 500}, {-a, 250}, {-a, -250}, {0, -500},
+                                {a, -250}};
+  ws_layout_config lc = {.rings = 1, .isd_m = 500, .sectors = 3};
+  ws_layout *lay = ws_layout_new(&lc);
+  unsigned attached = 0;
+  for (unsigned c = 0; c < 21; c++) {
+    char *name = g_strdup_printf("macro/%u.%u", c / 3, c % 3);
+    g_assert_cmpstr(cells[c].name, ==, name);
+    g_free(name);
+    g_assert_cmpint(cells[c].site, ==, (int)(c / 3));
+    g_assert_cmpfloat(fabs(cells[c].x_m - site_xy[c / 3][0]), <, 1e-9);
+    g_assert_cmpfloat(fabs(cells[c].y_m - site_xy[c / 3][1]), <, 1e-9);
+    g_assert_cmpfloat(cells[c].azimuth_deg, ==, 30 + 120 * (c % 3));
+    g_assert_cmpfloat(cells[c].bandwidth_hz, ==, 10e6);
+    attached += cells[c].ues;
+    /* UEs users/2c and users/2c+1 were dropped in cell c's hexagon. */
+    for (unsigned k = 2 * c; k < 2 * c + 2; k++) {
+      char *ue = g_strdup_printf("users/%u", k);
+      g_assert_cmpstr(ues[k].name, ==, ue);
+      g_free(ue);
+      g_assert_true(ws_layout_in_hexagon(lay, c, ues[k].x_m, ues[k].y_m));
+      /* By hand: a sector's hexagon has circumradius isd / 3 and its
+       * centre that far from the site along the boresight (docs/cells.md,
+       * "Sectors, names and hexagons"), so the UE is within isd / 3 of it. */
+      double az = cells[c].azimuth_deg * G_PI / 180, r3 = 500.0 / 3;
+      g_assert_cmpfloat(hypot(ues[k].x_m - (cells[c].x_m + r3 * cos(az)),
+                              ues[k].y_m - (cells[c].y_m + r3 * sin(az))), <=, r3 + 1e-9);
+      g_assert_cmpfloat(hypot(ues[k].x_m - cells[c].x_m, ues[k].y_m - cells[c].y_m), >=, 35);
+      /* Its hexagon lies within 60deg of the boresight, seen from the site. */
+      double bearing = atan2(ues[k].y_m - cells[c].y_m, ues[k].x_m - cells[c].x_m) * 180 / G_PI;
+      double off = fmod(fabs(bearing - cells[c].azimuth_deg), 360);
+      if (off > 180) off = 360 - off;
+      g_assert_cmpfloat(off, <=, 60 + 1e-9);
+      g_assert_nonnull(ues[k].cell); /* attached to its strongest cell */
+    }
+  }
+  g_assert_cmpuint(attached, ==, 42);
+  ws_layout_free(lay);
+  run_free(&r);
+}
+
+/* cell = NAME pins a UE to that cell; cell = LAYOUT to the strongest of
+ * that layout's cells; auto to the strongest of all. Cell A at the origin,
+ * B and a three-sector site 1 km east: the UEs 400 m east hear A best
+ * (600 m to the site, and its sector 1 (150deg) is 30deg off boresight:
+ * -12 (30/65)^2 = -2.6 dB), so pinning is what puts them elsewhere. */
+static void test_radio_attachment(void) {
+  const char *text =
+      "[simulation]\nduration = 5ms\nmetrics_interval = 0s\n"
+      "[radio]\npathloss = log-distance\n"
+      "[cell A]\nposition = 0, 0\n"
+      "[cell B]\nposition = 1000, -10\n"
+      "[layout macro]\nrings = 0\nsectors = 3\ncenter = 1000, 0\n"
+      "[ue free]\nplacement = points\npoints = 400, 0\n"
+      "[ue pinned]\nplacement = points\npoints = 400, 0\ncell = B\n"
+      "[ue site]\nplacement = points\npoints = 400, 0\ncell = macro\n";
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  g_assert_cmpstr(find_ue(r.w, "free")->cell, ==, "A");
+  g_assert_cmpstr(find_ue(r.w, "pinned")->cell, ==, "B");
+  g_assert_cmpstr(find_ue(r.w, "site")->cell, ==, "macro/0.1");
+  g_assert_cmpuint(find_cell(r.w, "A")->ues, ==, 1);
+  g_assert_cmpuint(find_cell(r.w, "B")->ues, ==, 1);
+  g_assert_cmpuint(find_cell(r.w, "macro/0.1")->ues, ==, 1);
+  g_assert_cmpuint(find_cell(r.w, "macro/0.0")->ues, ==, 0);
+  /* The pinned UEs' RSRP is their serving cell's, weaker than A's. */
+  g_assert_cmpfloat(find_ue(r.w, "pinned")->rsrp_dbm, <, find_ue(r.w, "free")->rsrp_dbm);
+  g_assert_cmpfloat(find_ue(r.w, "site")->rsrp_dbm, <, find_ue(r.w, "free")->rsrp_dbm);
+  run_free(&r);
+}
+
+/* A UE 50 km from the only cell (log-distance: SNR -45 dB) is out of
+ * coverage: kept in ues.csv, flagged, counted by its cell, named in a
+ * warning of its group; it gets nothing of its flow, the near UE all. */
+static void test_radio_out_of_coverage(void) {
+  const char *text =
+      "[simulation]\nduration = 50ms\nmetrics_interval = 0s\n"
+      "[radio]\npathloss = log-distance\n"
+      "[cell A]\nposition = 0, 0\n"
+      "[ue near]\nplacement = points\npoints = 100, 0\n"
+      "[ue far]\ncount = 2\nplacement = points\npoints = 50000, 0; 200, 0\n"
+      "[host server]\n"
+      "[link l]\nbetween = server, core\nrate = 1Gbit/s\n"
+      "[flow v]\nfrom = server\nto = far/0\nrate = 1Mbit/s\n"
+      "[flow w]\nfrom = server\nto = far/1\nrate = 1Mbit/s\n";
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  unsigned n;
+  ws_world_ues(r.w, &n);
+  g_assert_cmpuint(n, ==, 3);
+  const ws_ue_stats *far = find_ue(r.w, "far/0");
+  g_assert_true(far->out_of_coverage);
+  g_assert_false(find_ue(r.w, "far/1")->out_of_coverage);
+  g_assert_false(find_ue(r.w, "near")->out_of_coverage);
+  g_assert_cmpfloat(far->geometry_sinr_db, <, ws_phy_cqi_threshold_db(1));
+  g_assert_cmpfloat(fabs(far->geometry_sinr_db - hand_snr_db(50000, 3)), <, 1e-9);
+  g_assert_cmpfloat(far->throughput_dl_bps, ==, 0);
+  g_assert_cmpuint(find_cell(r.w, "A")->ues_out_of_coverage, ==, 1);
+  g_assert_nonnull(find_warning(r.w, "t.ini:", "[ue far]", "1 of 2 UEs are out of coverage",
+                                NULL));
+  g_assert_null(find_warning(r.w, "[ue near]", NULL));
+  const ws_flow_stats *v = find_flow(r.w, "v"), *w = find_flow(r.w, "w");
+  g_assert_cmpuint(v->sent_packets, >, 0);
+  g_assert_cmpuint(v->received_packets, ==, 0);
+  g_assert_cmpuint(w->received_packets, >, 0);
+  run_free(&r);
+}
+
+/* Okumura-Hata is fitted for 1-20 km (Hata 1980): a UE at 50 m makes a
+ * load-time warning at the pathloss key's line counting the links outside
+ * the range; the one at 2 km is inside. 900 MHz, 30 m: otherwise valid. */
+static void test_radio_validity(void) {
+  const char *text =
+      "[simulation]\nduration = 5ms\nmetrics_interval = 0s\n"
+      "[radio]\npathloss = okumura-hata\n"
+      "[cell A]\nposition = 0, 0\nfrequency = 900MHz\nheight = 30m\n"
+      "[ue u]\ncount = 2\nplacement = points\npoints = 50, 0; 2000, 0\n";
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  g_assert_nonnull(find_warning(r.w, "t.ini:5: warning: [radio] pathloss: 1 of 2 UE-cell links "
+                                "are outside the model's validity range (okumura-hata: distance "
+                                "outside 1-20 km", NULL));
+  g_assert_null(ws_world_warnings(r.w)[1]);
+  run_free(&r);
+  /* Both inside: no warning. */
+  r = run_text("[simulation]\nduration = 5ms\nmetrics_interval = 0s\n"
+               "[radio]\npathloss = okumura-hata\n"
+               "[cell A]\nposition = 0, 0\nfrequency = 900MHz\nheight = 30m\n"
+               "[ue u]\ncount = 2\nplacement = points\npoints = 1000, 0; 2000, 0\n", 1, 0);
+  g_assert_null(ws_world_warnings(r.w)[0]);
+  run_free(&r);
+}
+
+/* full-buffer flows need a UE at exactly one end, and the UE's direction
+ * to themselves. */
+static void test_radio_full_buffer_errors(void) {
+  const char *head =
+      "[simulation]\nduration = 50ms\n"
+      "[cell A]\nposition = 0, 0\n"
+      "[ue u]\nplacement = points\npoints = 100, 0\n"
+      "[host a]\n[host b]\n"
+      "[link ab]\nbetween = a, b\nrate = 1Gbit/s\n"
+      "[link ac]\nbetween = a, core\nrate = 1Gbit/s\n";
+  char *text = g_strconcat(head,
+                           "[flow hosts]\nfrom = a\nto = b\ntype = full-buffer\n",
+                           NULL);
+  char *msg = build_error(text);
+  g_test_message("%s", msg);
+  g_assert_nonnull(strstr(msg, "t.ini:19: [flow hosts] type: a full-buffer flow runs over one "
+                               "radio link: one end must be a UE, the other not (a to b)"));
+  g_free(msg);
+  g_free(text);
+  text = g_strconcat(head,
+                     "[flow fb]\nfrom = a\nto = u\ntype = full-buffer\n"
+                     "[flow video]\nfrom = a\nto = u\nrate = 1Mbit/s\n", NULL);
+  msg = build_error(text);
+  g_test_message("%s", msg);
+  g_assert_nonnull(strstr(msg, "t.ini:16: [flow fb] UE u also carries [flow video] downlink"));
+  g_free(msg);
+  g_free(text);
+  /* The uplink is free for a packet flow: no error. */
+  text = g_strconcat(head,
+                     "[flow fb]\nfrom = a\nto = u\ntype = full-buffer\n"
+                     "[flow up]\nfrom = u\nto = a\nrate = 1Mbit/s\n", NULL);
+  run r = run_text(text, 1, 0);
+  g_assert_cmpuint(find_flow(r.w, "up")->received_packets, >, 0);
+  run_free(&r);
+  g_free(text);
+}
+
+/* The value of a time-series row (entity, metric) at time t, NAN when
+ * there is none. */
+static double series_at(const ws_series *s, ws_time t, const char *entity, const char *metric) {
+  for (unsigned i = 0; i < ws_series_rows(s); i++) {
+    ws_time ti;
+    const char *e, *m;
+    double v;
+    ws_series_row(s, i, &ti, &e, &m, &v);
+    if (ti == t && !strcmp(e, entity) && !strcmp(m, metric)) return v;
+  }
+  return NAN;
+}
+
+/* The mean of a time series' (entity, metric) over the samples in
+ * (from_ms, to_ms]; NAN when there is none. */
+static double series_mean(const ws_series *s, int from_ms, int to_ms, const char *entity,
+                          const char *metric) {
+  double sum = 0;
+  unsigned n = 0;
+  for (unsigned i = 0; i < ws_series_rows(s); i++) {
+    ws_time t;
+    const char *e, *m;
+    double v;
+    ws_series_row(s, i, &t, &e, &m, &v);
+    if (t > from_ms * WS_MS && t <= to_ms * WS_MS && !strcmp(e, entity) && !strcmp(m, metric)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n ? sum / n : NAN;
+}
+
+/* Field `column` (by header name) of the row whose first field is
+ * `name` in ues.csv as ws_metrics_write_ues writes it for w; caller frees. */
+static char *ues_csv_field(const ws_world *w, const char *name, const char *column) {
+  char *dir = g_dir_make_tmp("wisim-world-XXXXXX", NULL);
+  char *path = g_build_filename(dir, "ues.csv", NULL);
+  unsigned n;
+  const ws_ue_stats *ues = ws_world_ues(w, &n);
+  GError *error = NULL;
+  g_assert_true(ws_metrics_write_ues(path, ues, n, &error));
+  g_assert_no_error(error);
+  char *csv = NULL;
+  g_assert_true(g_file_get_contents(path, &csv, NULL, NULL));
+  char **lines = g_strsplit(csv, "\n", -1);
+  char **head = g_strsplit(lines[0], ",", -1);
+  int col = -1;
+  for (int i = 0; head[i]; i++)
+    if (!strcmp(head[i], column)) col = i;
+  g_assert_cmpint(col, >=, 0);
+  char *value = NULL;
+  for (char **l = lines + 1; *l && **l && !value; l++) {
+    char **f = g_strsplit(*l, ",", -1);
+    g_assert_cmpuint(g_strv_length(f), ==, g_strv_length(head));
+    if (!strcmp(f[0], name)) value = g_strdup(f[col]);
+    g_strfreev(f);
+  }
+  g_assert_nonnull(value);
+  g_strfreev(head);
+  g_strfreev(lines);
+  g_free(csv);
+  g_unlink(path);
+  g_rmdir(dir);
+  g_free(path);
+  g_free(dir);
+  return value;
+}
+
+/* An outage: cells A (0, 0) and B (500, 0), log-distance with exponent 4
+ * (reach: SNR above CQI 1's -7.5 dB up to ~560 m). UE a (150 m from A,
+ * 350 m from B) can re-establish on B; UE lone (300 m west of A, 800 m
+ * from B: -13.6 dB) cannot. A is off from 200 to 500 ms; re-establishment
+ * takes 50 ms. Each UE gets a 1 Mbit/s cbr flow (one 1200 B packet per
+ * 9.6 ms). The run ends 200 ms after A's return: sooner than a handover
+ * could take a back to A (time_to_trigger 256 ms by default, issue 5). */
+static const char *const outage_text =
+    "[simulation]\nduration = 700ms\nwarmup = 100ms\nmetrics_interval = 10ms\n"
+    "[radio]\npathloss = log-distance\nexponent = 4\n"
+    "[handover]\nreestablishment = 50ms\n"
+    "[cell A]\nposition = 0, 0\n"
+    "[cell B]\nposition = 500, 0\n"
+    "[ue a]\nplacement = points\npoints = 150, 0\n"
+    "[ue lone]\nplacement = points\npoints = -300, 0\n"
+    "[host server]\n"
+    "[link l]\nbetween = server, core\nrate = 1Gbit/s\n"
+    "[flow va]\nfrom = server\nto = a\nrate = 1Mbit/s\n"
+    "[flow vl]\nfrom = server\nto = lone\nrate = 1Mbit/s\n"
+    "[event off]\nat = 200ms\naction = cell-off\ntarget = A\n";
+static const char *const outage_on = "[event on]\nat = 500ms\naction = cell-on\ntarget = A\n";
+
+static void test_radio_outage(void) {
+  char *text = g_strconcat(outage_text, outage_on, NULL);
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  const ws_ue_stats *a = find_ue(r.w, "a"), *lone = find_ue(r.w, "lone");
+  const ws_cell_stats *ca = find_cell(r.w, "A"), *cb = find_cell(r.w, "B");
+  /* a re-established on B and stays there after A is back (moving it back
+   * would be a handover, and there is no time for one); lone had nowhere
+   * to go and came back to A. */
+  g_assert_cmpstr(a->cell, ==, "B");
+  g_assert_cmpstr(lone->cell, ==, "A");
+  g_assert_false(a->out_of_coverage);
+  g_assert_false(lone->out_of_coverage);
+  g_assert_cmpuint(ca->ues, ==, 1);
+  g_assert_cmpuint(cb->ues, ==, 1);
+  /* Off 300 ms of the 600 ms measured after warmup: exactly 1/2. */
+  g_assert_cmpfloat(fabs(ca->on_fraction - 0.5), <, 1e-12);
+  g_assert_cmpfloat(cb->on_fraction, ==, 1);
+  const ws_flow_stats *va = find_flow(r.w, "va"), *vl = find_flow(r.w, "vl");
+  uint64_t lost_a = ws_flow_stats_lost(va), lost_l = ws_flow_stats_lost(vl);
+  g_test_message("a: sent %" G_GUINT64_FORMAT " lost %" G_GUINT64_FORMAT "; lone: sent %"
+                 G_GUINT64_FORMAT " lost %" G_GUINT64_FORMAT, va->sent_packets, lost_a,
+                 vl->sent_packets, lost_l);
+  /* Sent after warmup: at k x 9.6 ms for k = 11 (105.6 ms) ... 72 (691.2
+   * ms), 62 each. */
+  g_assert_cmpuint(va->sent_packets, ==, 62);
+  g_assert_cmpuint(vl->sent_packets, ==, 62);
+  /* a is without a cell from 200 to 250 ms: the 5 packets that reach the
+   * radio in that window are lost (sent at 201.6 ... 240 ms; the one sent
+   * at 249.6 ms crosses the 1 ms backhaul after a has re-established), and
+   * at most the one waiting in A's buffer at the cut and one on the move.
+   * Nothing else: no loss before or after. */
+  g_assert_cmpuint(lost_a, >=, 5);
+  g_assert_cmpuint(lost_a, <=, 7);
+  /* lone is without service from 200 ms at least until A is back (500
+   * ms): the 31 packets sent at 201.6 ... 489.6 ms are lost; at most until
+   * 550 ms (a re-establishment delay after A's return; a UE that retries
+   * every re-establishment period is back at 500 ms): the 37 sent up to
+   * 547.2 ms, and the same two at the edges. */
+  g_assert_cmpuint(lost_l, >=, 31);
+  g_assert_cmpuint(lost_l, <=, 39);
+  g_assert_cmpuint(va->received_packets + lost_a + va->in_flight_packets, ==, va->sent_packets);
+  /* The time series every 10 ms: A loses both UEs at 200 ms; a is on B
+   * from 250 ms (re-establishment 50 ms after the cut), lone back on A
+   * by 550 ms (A's return + at most a re-establishment delay). Samples at
+   * the very instants of the events are left out (same-time order is not
+   * the point). */
+  const ws_series *s = ws_world_series(r.w);
+  static const struct {
+    int ms;
+    double a_ues, b_ues;
+  } want[] = {{190, 2, 0}, {210, 0, 0}, {240, 0, 0}, {260, 0, 1},
+              {490, 0, 1}, {560, 1, 1}, {700, 1, 1}};
+  for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+    g_assert_cmpfloat(series_at(s, want[i].ms * WS_MS, "cell A", "ues"), ==, want[i].a_ues);
+    g_assert_cmpfloat(series_at(s, want[i].ms * WS_MS, "cell B", "ues"), ==, want[i].b_ues);
+  }
+  /* Throughputs over windows of whole samples: nothing reaches lone or
+   * leaves A while A is off; lone gets its 1.023 Mbit/s of
+   * IP again afterwards. a: 1.023 Mbit/s less the 50 ms without a cell in
+   * (200, 300] ms (5 of its ~10 packets, give or take one: 0.39-0.62
+   * Mbit/s), all of it on B after that. */
+  g_assert_cmpfloat(series_mean(s, 200, 500, "ue lone", "throughput_dl_bps"), ==, 0);
+  g_assert_cmpfloat(series_mean(s, 200, 500, "cell A", "throughput_dl_bps"), ==, 0);
+  g_assert_cmpfloat(series_mean(s, 600, 700, "ue lone", "throughput_dl_bps"), >, 0.9e6);
+  double thr_a = series_mean(s, 200, 300, "ue a", "throughput_dl_bps");
+  g_assert_cmpfloat(thr_a, >, 0.39e6);
+  g_assert_cmpfloat(thr_a, <, 0.62e6);
+  g_assert_cmpfloat(series_mean(s, 300, 500, "ue a", "throughput_dl_bps"), >, 0.9e6);
+  g_assert_cmpfloat(series_mean(s, 300, 700, "cell B", "throughput_dl_bps"), >, 0.9e6);
+  run_free(&r);
+  g_free(text);
+
+  /* Without the cell-on: lone stays without a cell to the end (ues.csv:
+   * no cell, out of coverage) and A reports no UE and 1/6 on. */
+  r = run_text(outage_text, 1, 0);
+  lone = find_ue(r.w, "lone");
+  g_assert_null(lone->cell);
+  g_assert_true(lone->out_of_coverage);
+  g_assert_cmpstr(find_ue(r.w, "a")->cell, ==, "B");
+  g_assert_cmpuint(find_cell(r.w, "A")->ues, ==, 0);
+  g_assert_cmpfloat(fabs(find_cell(r.w, "A")->on_fraction - 1.0 / 6.0), <, 1e-12);
+  char *cell = ues_csv_field(r.w, "lone", "cell");
+  char *ooc = ues_csv_field(r.w, "lone", "out_of_coverage");
+  g_assert_cmpstr(cell, ==, "");
+  g_assert_cmpstr(ooc, ==, "1");
+  g_free(cell);
+  g_free(ooc);
+  cell = ues_csv_field(r.w, "a", "cell");
+  g_assert_cmpstr(cell, ==, "B");
+  g_free(cell);
+  run_free(&r);
+}
+
+/* The uplink through a scenario: a TCP download to a UE (its ACKs go up)
+ * and a cbr flow from another UE to the server. Uplink timing (scheduling
+ * requests, grants) is the cell engine's business and may change: only
+ * that data flows both ways is asserted. */
+static void test_radio_uplink(void) {
+  const char *text =
+      "[simulation]\nduration = 500ms\nmetrics_interval = 0s\n"
+      "[radio]\npathloss = log-distance\n"
+      "[cell A]\nposition = 0, 0\n"
+      "[ue u]\ncount = 2\nplacement = points\npoints = 100, 0; -200, 50\n"
+      "[host server]\n"
+      "[link l]\nbetween = server, core\nrate = 1Gbit/s\ndelay = 5ms\n"
+      "[flow dl]\nfrom = server\nto = u/0\ntransport = tcp\ntype = bulk\n"
+      "[flow up]\nfrom = u/1\nto = server\nrate = 500kbit/s\n";
+  run r = run_text(text, 1, 0);
+  print_warnings(r.w);
+  const ws_flow_stats *dl = find_flow(r.w, "dl"), *up = find_flow(r.w, "up");
+  const ws_ue_stats *u0 = find_ue(r.w, "u/0"), *u1 = find_ue(r.w, "u/1");
+  const ws_cell_stats *c = find_cell(r.w, "A");
+  g_test_message("dl goodput %.0f bit/s; up sent %" G_GUINT64_FORMAT " received %" G_GUINT64_FORMAT
+                 "; u/0 ul %.0f dl %.0f; u/1 ul %.0f; cell ul %.0f util %g",
+                 ws_flow_stats_throughput_bps(dl), up->sent_packets, up->received_packets,
+                 u0->throughput_ul_bps, u0->throughput_dl_bps, u1->throughput_ul_bps,
+                 c->throughput_ul_bps, c->rb_utilisation_ul);
+  /* TCP needs its ACKs: without an uplink it would stall after the first
+   * window (10 segments, 14 kB); 100 kB in 0.5 s shows the loop closes. */
+  g_assert_cmpuint(dl->received_bytes, >, 100000);
+  g_assert_true(u0->dl_active);
+  g_assert_true(u0->ul_active);
+  g_assert_cmpfloat(u0->throughput_ul_bps, >, 0);
+  g_assert_cmpfloat(u0->throughput_dl_bps, >, u0->throughput_ul_bps);
+  /* The cbr flow: one 1200 B packet per 19.2 ms from 0 to 499.2 ms, 27 of
+   * them. Nothing may be lost on this path (no loss, unlimited buffers),
+   * so all arrive but those still in flight at the end: the last few,
+   * however long the uplink's scheduling requests and grants take (a few
+   * ms to a few tens: 20 of 27 is generous). */
+  g_assert_cmpuint(up->sent_packets, ==, 27);
+  g_assert_cmpuint(up->received_packets + up->in_flight_packets, ==, up->sent_packets);
+  g_assert_cmpuint(up->received_packets, >=, 20);
+  g_assert_true(u1->ul_active);
+  g_assert_false(u1->dl_active);
+  g_assert_cmpfloat(u1->throughput_ul_bps, >, 0);
+  /* ues.csv counts IP bits (1228 B per packet: 1200 of payload, 28 of
+   * UDP/IPv4; RLC headers excluded) decoded at the cell: every packet the
+   * server received, and at most those still on the 5 ms wire. */
+  double ul_bits = u1->throughput_ul_bps * 0.5;
+  g_assert_cmpfloat(ul_bits, >=, (double)up->received_packets * 1228 * 8 - 1e-6);
+  double sent_bits = (double)(up->received_packets + up->in_flight_packets) * 1228 * 8;
+  g_assert_cmpfloat(ul_bits, <=, sent_bits + 1e-6);
+  g_assert_cmpfloat(c->throughput_ul_bps, >, 0);
+  g_assert_cmpfloat(c->rb_utilisation_ul, >, 0);
+  run_free(&r);
+}
+
+/* Two builds of the same radio scenario (shadowing, LOS draws, Rayleigh
+ * fading, an outage) give the same rows, bit for bit; another run index
+ * other ones. The time series has its radio rows at every interval. */
+static GString *radio_digest(const ws_world *w) {
+  GString *g = g_string_new(NULL);
+  unsigned n;
+  const ws_ue_stats *ues = ws_world_ues(w, &n);
+  for (unsigned i = 0; i < n; i++) {
+    const ws_ue_stats *u = &ues[i];
+    g_string_append_printf(g, "%s %s %a %a %d %a %a %a %a %a %a %a %" G_GUINT64_FORMAT "\n",
+                           u->name, u->cell ? u->cell : "-", u->x_m, u->y_m, u->out_of_coverage,
+                           u->rsrp_dbm, u->geometry_sinr_db, u->sinr_db, u->cqi_mean,
+                           u->throughput_dl_bps, u->throughput_ul_bps, u->bler_dl,
+                           u->harq_retx_dl);
+  }
+  const ws_cell_stats *cells = ws_world_cells(w, &n);
+  for (unsigned i = 0; i < n; i++)
+    g_string_append_printf(g, "%s %u %a %a %a\n", cells[i].name, cells[i].ues,
+                           cells[i].rb_utilisation_dl, cells[i].throughput_dl_bps,
+                           cells[i].on_fraction);
+  GString *f = fingerprint(w);
+  g_string_append(g, f->str);
+  g_string_free(f, TRUE);
+  return g;
+}
+
+static void test_radio_determinism(void) {
+  const char *text =
+      "[simulation]\nduration = 300ms\nmetrics_interval = 50ms\n"
+      "[radio]\npathloss = 3gpp-uma\nfading = rayleigh\n"
+      "[handover]\nreestablishment = 20ms\n"
+      "[layout macro]\nrings = 0\nsectors = 3\n"
+      "[ue users]\nplacement = per-cell\nper_cell = 2\n"
+      "[host server]\n"
+      "[link l]\nbetween = server, core\nrate = 1Gbit/s\n"
+      "[flow fb]\nfrom = server\nto = users/0\ntype = full-buffer\n"
+      "[flow v]\nfrom = server\nto = users/3\nrate = 2Mbit/s\n"
+      "[event off]\nat = 100ms\naction = cell-off\ntarget = macro/0.1\n";
+  GString *d[3];
+  for (int i = 0; i < 3; i++) {
+    run r = run_text(text, 7, i < 2 ? 0 : 1);
+    d[i] = radio_digest(r.w);
+    if (i == 0) {
+      /* Series rows at 50, 100, ..., 300 ms: per UE sinr_db and
+       * throughput_dl_bps, per cell ues, rb_utilisation_dl and
+       * throughput_dl_bps (no uplink here: nobody sends). */
+      const ws_series *s = ws_world_series(r.w);
+      unsigned ue_rows = 0, cell_rows = 0;
+      for (unsigned k = 0; k < ws_series_rows(s); k++) {
+        ws_time t;
+        const char *e, *m;
+        ws_series_row(s, k, &t, &e, &m, NULL);
+        g_assert_cmpint(t % (50 * WS_MS), ==, 0);
+        if (g_str_has_prefix(e, "ue ")) {
+          ue_rows++;
+          g_assert_true(!strcmp(m, "sinr_db") || !strcmp(m, "throughput_dl_bps"));
+        } else if (g_str_has_prefix(e, "cell ")) {
+          cell_rows++;
+          g_assert_true(!strcmp(m, "ues") || !strcmp(m, "rb_utilisation_dl") ||
+                        !strcmp(m, "throughput_dl_bps"));
+        }
+      }
+      g_assert_cmpuint(ue_rows, ==, 6 * 6 * 2);
+      g_assert_cmpuint(cell_rows, ==, 6 * 3 * 3);
+      for (int k = 1; k <= 6; k++) {
+        ws_time t = k * 50 * WS_MS;
+        for (unsigned u = 0; u < 6; u++) {
+          char *e = g_strdup_printf("ue users/%u", u);
+          g_assert_false(isnan(series_at(s, t, e, "throughput_dl_bps")));
+          /* Every attached UE measures CQI every 5 ms: a mean SINR. */
+          if (!(u / 2 == 1 && k >= 3)) g_assert_false(isnan(series_at(s, t, e, "sinr_db")));
+          g_free(e);
+        }
+        /* The full-buffer UE's cell is busy (nearly all RBs: under
+         * Rayleigh fading a subband in a deep fade may report CQI 0 and
+         * stay unused in a slot); the cell off has no UE. */
+        g_assert_cmpfloat(series_at(s, t, "cell macro/0.0", "rb_utilisation_dl"), >, 0.9);
+        if (k >= 3) g_assert_cmpfloat(series_at(s, t, "cell macro/0.1", "ues"), ==, 0);
+      }
+    }
+    run_free(&r);
+  }
+  g_assert_cmpstr(d[0]->str, ==, d[1]->str);
+  g_assert_cmpstr(d[0]->str, !=, d[2]->str);
+  for (int i = 0; i < 3; i++) g_string_free(d[i], TRUE);
+}
+
+/* Warmup: cells.csv and ues.csv count from its end. A 20 Mbit/s burst
+ * before warmup (stop = 150 ms), a 1 Mbit/s flow throughout; after the
+ * 0.5 s warmup only the latter is counted: the rows equal the sum of the
+ * time series over the measured window, and the UE's IP throughput is the
+ * flow's payload rate times 1228/1200 (IP and UDP headers; the radio's
+ * data bits are IP bits, RLC headers excluded). */
+static void test_radio_warmup(void) {
+  const char *text =
+      "[simulation]\nduration = 1s\nwarmup = 0.5s\nmetrics_interval = 100ms\n"
+      "[radio]\npathloss = log-distance\n"
+      "[cell A]\nposition = 0, 0\n"
+      "[ue u]\nplacement = points\npoints = 300, 0\n"
+      "[host server]\n"
+      "[link l]\nbetween = server, core\nrate = 1Gbit/s\n"
+      "[flow burst]\nfrom = server\nto = u\nrate = 20Mbit/s\nstop = 150ms\n"
+      "[flow steady]\nfrom = server\nto = u\nrate = 1Mbit/s\n";
+  run r = run_text(text, 1, 0);
+  const ws_cell_stats *c = find_cell(r.w, "A");
+  const ws_ue_stats *u = find_ue(r.w, "u");
+  const ws_series *s = ws_world_series(r.w);
+  double cell_sum = 0, ue_sum = 0, util_sum = 0;
+  unsigned samples = 0;
+  for (int k = 6; k <= 10; k++) {
+    ws_time t = k * 100 * WS_MS;
+    cell_sum += series_at(s, t, "cell A", "throughput_dl_bps") * 0.1;
+    ue_sum += series_at(s, t, "ue u", "throughput_dl_bps") * 0.1;
+    util_sum += series_at(s, t, "cell A", "rb_utilisation_dl");
+    samples++;
+  }
+  g_assert_cmpuint(samples, ==, 5);
+  g_assert_true(isnan(series_at(s, 500 * WS_MS, "cell A", "throughput_dl_bps")));
+  const ws_flow_stats *steady = find_flow(r.w, "steady");
+  g_test_message("cell %.1f bit/s (series %.1f bit), ue %.1f bit/s (series %.1f bit), "
+                 "util %g (series mean %g); steady received %" G_GUINT64_FORMAT " packets",
+                 c->throughput_dl_bps, cell_sum, u->throughput_dl_bps, ue_sum,
+                 c->rb_utilisation_dl, util_sum / 5, steady->received_packets);
+  /* Sums of whole bits: exact up to the rounding of five products (1e-6
+   * bit); the rows and the series cover the same slots (the slot that
+   * would start at the end of the run is not run). */
+  double ue_extra = u->throughput_dl_bps * 0.5 - ue_sum;
+  double cell_extra = c->throughput_dl_bps * 0.5 - cell_sum;
+  g_assert_cmpfloat(fabs(cell_extra), <, 1e-6);
+  g_assert_cmpfloat(fabs(ue_extra), <, 1e-6);
+  /* 1 Mbit/s of 1200 B payloads is 1.02333 Mbit/s of IP: the UE's
+   * throughput within one packet (9824 bits) over 0.5 s either way, for
+   * the packet crossing each edge of the window. The burst would add 20
+   * Mbit/s. */
+  double ip_bits = (double)steady->received_packets * 1228 * 8;
+  g_assert_cmpfloat(fabs(u->throughput_dl_bps * 0.5 - ip_bits), <=, 2 * 1228 * 8);
+  g_assert_cmpfloat(fabs(u->throughput_dl_bps - 1e6 * 1228 / 1200), <, 2 * 1228 * 8 / 0.5);
+  /* Each interval offers the same 100 slots x 50 RBs: the row's
+   * utilisation is the mean of the samples', but for the end slot above
+   * (at most 50 of 25000 RBs: 0.002). */
+  g_assert_cmpfloat(fabs(c->rb_utilisation_dl - util_sum / 5), <=, 0.002);
+  /* The cell's decoded bits include RLC headers and TB padding: above the
+   * UE's IP bits, but far below the burst's rate. */
+  g_assert_cmpfloat(c->throughput_dl_bps, >=, u->throughput_dl_bps);
+  g_assert_cmpfloat(c->throughput_dl_bps, <, 2e6);
+  g_assert_cmpuint(find_flow(r.w, "burst")->sent_packets, ==, 0);
+  run_free(&r);
+}
+
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/world/end-to-end", test_end_to_end);
@@ -606,5 +1390,16 @@ int main(int argc, char **argv) {
   g_test_add_func("/world/traffic-types", test_traffic_types);
   g_test_add_func("/world/traffic-determinism", test_traffic_determinism);
   g_test_add_func("/world/traffic-errors", test_traffic_errors);
+  g_test_add_func("/world/radio/single-ue", test_radio_single_ue);
+  g_test_add_func("/world/radio/mid-snr", test_radio_mid_snr);
+  g_test_add_func("/world/radio/layout", test_radio_layout);
+  g_test_add_func("/world/radio/attachment", test_radio_attachment);
+  g_test_add_func("/world/radio/out-of-coverage", test_radio_out_of_coverage);
+  g_test_add_func("/world/radio/validity", test_radio_validity);
+  g_test_add_func("/world/radio/full-buffer-errors", test_radio_full_buffer_errors);
+  g_test_add_func("/world/radio/outage", test_radio_outage);
+  g_test_add_func("/world/radio/uplink", test_radio_uplink);
+  g_test_add_func("/world/radio/determinism", test_radio_determinism);
+  g_test_add_func("/world/radio/warmup", test_radio_warmup);
   return g_test_run();
 }

@@ -56,6 +56,12 @@ static const ws_validation registry[] = {
      ws_vexp_cell_pf_vs_rr},
     {"cell-sectors", "3 sectors per site beat 1 in site spectral efficiency (7 sites, UMa)", true,
      ws_vexp_cell_sectors},
+    {"mobility-rwp-stationary", "random waypoint starts stationary: mean speed, centre density",
+     true, ws_vexp_mobility_rwp_stationary},
+    {"handover-a3-timing", "A3 handover on a straight drive: closed-form entry + TTT, 1 ms",
+     true, ws_vexp_handover_a3_timing},
+    {"handover-pingpong-hysteresis", "more hysteresis, fewer ping-pongs on a shadowed cell border",
+     true, ws_vexp_handover_pingpong_hysteresis},
 };
 
 const ws_validation *ws_validation_list(unsigned *n) {

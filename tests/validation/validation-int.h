@@ -61,5 +61,10 @@ void ws_vexp_cell_single_ue(GPtrArray *out);
 void ws_vexp_cell_rr_equal_shares(GPtrArray *out);
 void ws_vexp_cell_pf_vs_rr(GPtrArray *out);
 void ws_vexp_cell_sectors(GPtrArray *out);
+/* mobility.c: the random waypoint's stationary regime (issue 5) */
+void ws_vexp_mobility_rwp_stationary(GPtrArray *out);
+/* handover.c: A3 timing in closed form, ping-pongs against hysteresis (issue 5) */
+void ws_vexp_handover_a3_timing(GPtrArray *out);
+void ws_vexp_handover_pingpong_hysteresis(GPtrArray *out);
 
 #endif
