@@ -22,6 +22,15 @@
  * retransmission at roughly the LTE pace without modelling the exact k1). */
 #define WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT 4u
 
+/* Outer-loop link adaptation (docs/cells.md, "Link adaptation"): the step
+ * up of the offset on a first-transmission error, dB (the step down on a
+ * success is a ninth of it: a 10% BLER target), and its bounds: never
+ * below 0 (never above what the report vouches for, whose thresholds are
+ * already the 10% BLER points). */
+#define WS_CELLNET_OLLA_UP_DB 0.5
+#define WS_CELLNET_OLLA_MIN_DB 0.0
+#define WS_CELLNET_OLLA_MAX_DB 20.0
+
 /* Default scheduling-request timing (TS 36.321 5.4.4; docs/cells.md, "Buffer
  * status reporting"): a UE may send an SR every 5 slots (its offset = its
  * index mod the period), and the cell learns its buffer and grants it 4
@@ -48,6 +57,8 @@ typedef struct {
   bool cqi_no_delay;           /* use reports measured in the same slot's
                                   previous slots only (delay 0) */
   unsigned harq_rtt_slots;     /* [WS_CELLNET_HARQ_RTT_SLOTS_DEFAULT] */
+  bool no_olla;                /* turn outer-loop link adaptation off (the
+                                  MCS is then the reports' alone) */
   uint64_t rlc_limit_bytes;    /* per UE DL buffer [0 = unlimited] */
   uint32_t rlc_header_bytes;   /* [WS_RLC_DEFAULT_HEADER_BYTES] */
   uint64_t seed, run;          /* of the UEs' named streams */

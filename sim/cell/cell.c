@@ -49,6 +49,8 @@ typedef struct {
   ws_phy_harq *ul_harq;
   ws_rlc_tb *ul_tb[WS_PHY_HARQ_PROCESSES];
   uint64_t ul_retx_ready_slot[WS_PHY_HARQ_PROCESSES];
+  double olla_db;        /* outer-loop offset of DL link adaptation, dB */
+  double ul_olla_db;     /* the same, UL */
   uint8_t ul_cqi;        /* the cell's estimate for the next grant */
   uint64_t ul_cqi_slot;  /* slot it was made in */
   double ul_cqi_rb_dbm;  /* the UE's power per RB when it was measured */
@@ -437,11 +439,27 @@ ul_rb_dbm(const ws_cellnet *cn, const cn_ue *u, unsigned n)
 static unsigned
 ul_grant_cqi(const ws_cellnet *cn, const cn_ue *u, unsigned n)
 {
-  double delta_db = ul_rb_dbm(cn, u, n) - u->ul_cqi_rb_dbm;
+  double delta_db = ul_rb_dbm(cn, u, n) - u->ul_cqi_rb_dbm - u->ul_olla_db;
   if (u->ul_cqi == 0 || fabs(delta_db) < 1e-9)
     return MAX(u->ul_cqi, 1u);
   double lin = ws_phy_cqi_threshold_lin(u->ul_cqi) * pow(10, delta_db / 10);
   return MAX(ws_phy_cqi_from_sinr(&lin, 1), 1u);
+}
+
+/* Outer-loop link adaptation (Nakamura, Awad, Vadgama, WPMC 2002; the
+ * OLLA of LTE system-level simulators): the first transmission's outcome
+ * moves an offset subtracted from the reported SINR, up by
+ * WS_CELLNET_OLLA_UP_DB on an error, down by UP x BLER/(1 - BLER) on a
+ * success, so that in steady state the first-transmission BLER is the 10%
+ * target the CQI tables assume, whatever biases the reports (CQI measured
+ * while the neighbours were idle, stale under fast fading). Bounded to
+ * [WS_CELLNET_OLLA_MIN_DB, WS_CELLNET_OLLA_MAX_DB]. */
+static double
+olla_update(double offset_db, bool error)
+{
+  static const double down_db = WS_CELLNET_OLLA_UP_DB * 0.1 / 0.9;
+  offset_db += error ? WS_CELLNET_OLLA_UP_DB : -down_db;
+  return CLAMP(offset_db, WS_CELLNET_OLLA_MIN_DB, WS_CELLNET_OLLA_MAX_DB);
 }
 
 /* ---- buffer status reporting -------------------------------------------- */
@@ -859,9 +877,10 @@ schedule_cell(ws_cellnet *cn, uint32_t c, ws_time now)
      * adaptation"): one CQI everywhere gives that CQI, a spread of CQIs
      * something between their lowest and their mean. */
     uint32_t m = 0;
+    double olla_lin = u->olla_db != 0 ? pow(10, -u->olla_db / 10) : 1.0;
     for (uint32_t r = 0; r < cn->n_rb; r++)
       if (res->rb_ue[r] == (int32_t)k)
-        cn->alloc_sinr[m++] = cn->cqi_thr_lin[u->slot_cqi[1 + cn->rb_sb[r]]];
+        cn->alloc_sinr[m++] = cn->cqi_thr_lin[u->slot_cqi[1 + cn->rb_sb[r]]] * olla_lin;
     g_assert(m == n);
     int mcs = ws_phy_cqi_to_mcs(ws_phy_cqi_from_sinr(cn->alloc_sinr, m));
     int pid = ws_phy_harq_idle(u->harq);
@@ -903,6 +922,8 @@ receive_cell(ws_cellnet *cn, uint32_t c, ws_time now)
         u->st.first_tx_errors++;
         cl->st.first_tx_errors++;
       }
+      if (!u->slot_retx && !cn->cfg.no_olla)
+        u->olla_db = olla_update(u->olla_db, o != WS_PHY_HARQ_ACK);
       ws_rlc_tb *tb = u->tb[pid];
       if (o == WS_PHY_HARQ_ACK) {
         uint32_t bits = ws_phy_harq_process_get(u->harq, pid)->tbs_bits;
@@ -1055,6 +1076,8 @@ receive_cell_ul(ws_cellnet *cn, uint32_t c)
     ws_phy_harq_outcome o = ws_phy_harq_receive(u->ul_harq, pid, cn->alloc_sinr, n, uni, NULL);
     if (!u->ul_slot_retx && o != WS_PHY_HARQ_ACK)
       u->st.ul.first_tx_errors++;
+    if (!u->ul_slot_retx && !cn->cfg.no_olla)
+      u->ul_olla_db = olla_update(u->ul_olla_db, o != WS_PHY_HARQ_ACK);
     ws_rlc_tb *tb = u->ul_tb[pid];
     if (o == WS_PHY_HARQ_ACK) {
       uint32_t bits = ws_phy_harq_process_get(u->ul_harq, pid)->tbs_bits;
