@@ -96,6 +96,11 @@ void ws_fading_link_gain(const ws_fading_link *link, uint32_t subband, int64_t t
                          double *im);
 /* The power gain |h|^2 of one subband at t_ns: linear (mean 1), and dB. */
 double ws_fading_link_power(const ws_fading_link *link, uint32_t subband, int64_t t_ns);
+/* Asks the CPU to start loading the table rows ws_fading_link_powers(link,
+ * t_ns) will read (a hint: no effect on results). Issued for the next link
+ * while the current one is computed, it overlaps their cache misses, which
+ * dominate at high Doppler (the rows move on every slot). */
+void ws_fading_link_prefetch(const ws_fading_link *link, int64_t t_ns);
 double ws_fading_link_power_db(const ws_fading_link *link, uint32_t subband, int64_t t_ns);
 /* The power gains of every subband at t_ns into gain_lin[0..n_subbands-1]:
  * the fast path for a scheduler's slot (two neighbouring table samples per

@@ -343,6 +343,23 @@ ws_fading_link_gain(const ws_fading_link *link, uint32_t subband, int64_t t_ns, 
   }
 }
 
+/* Prefetch; see fading.h. One row per group of 8 subbands (and the next
+ * row, for the interpolation: usually the next cache line). */
+void
+ws_fading_link_prefetch(const ws_fading_link *link, int64_t t_ns)
+{
+  if (link->cfg.model == WS_FADING_NONE)
+    return;
+  const ws_fading_table *table = link->table;
+  uint64_t index = trace_position(link, t_ns).index;
+  for (uint32_t s = 0; s < link->n_subbands; s += WS_FADING_LANES) {
+    const float *h = &table->iq[2 * ((index * WS_FADING_LANES + link->sub[s].element) &
+                                     table->total_mask)];
+    __builtin_prefetch(h);
+    __builtin_prefetch(h + 2 * WS_FADING_LANES);
+  }
+}
+
 double
 ws_fading_link_power(const ws_fading_link *link, uint32_t subband, int64_t t_ns)
 {

@@ -632,8 +632,17 @@ ws_medium_dl_sinr(ws_medium *m, uint32_t ue, uint32_t serving, int64_t t_ns,
   memset(interf, 0, sizeof(double) * n_rb);
   memset(interf_sb, 0, sizeof(double) * n_sub);
   float *g = m->fad_i;
+  /* The serving link's rows and the first interferer's start loading now;
+   * each interferer then prefetches the next one's. */
+  if (m->links[row + serving].fad != NULL) {
+    ws_fading_link_prefetch(m->links[row + serving].fad, t_ns);
+    if (u->n_intf > 0)
+      ws_fading_link_prefetch(m->links[row + u->intf[0]].fad, t_ns);
+  }
   for (uint32_t i = 0; i < u->n_intf; i++) {
     uint32_t c = u->intf[i];
+    if (i + 1 < u->n_intf && m->links[row + u->intf[i + 1]].fad != NULL)
+      ws_fading_link_prefetch(m->links[row + u->intf[i + 1]].fad, t_ns);
     if (c == serving)
       continue;
     const double p = m->dl_rb_mw[row + c];
