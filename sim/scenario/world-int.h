@@ -24,6 +24,10 @@ G_GNUC_PRINTF(5, 6)
 void ws_world_warn(GPtrArray *warnings, const ws_scenario *sc, const ws_group *g, const char *key,
                    const char *fmt, ...);
 
+/* A file a scenario names (a trace), relative to the scenario's folder
+ * unless absolute. Caller frees with g_free. */
+char *ws_world_resolve_path(const ws_scenario *sc, const char *file);
+
 /* ---- the radio part (world-radio.c) ------------------------------------- */
 
 typedef struct ws_world_radio ws_world_radio;

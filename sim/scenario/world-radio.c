@@ -1,8 +1,10 @@
-/* wisim world builder, radio part: turns [radio], [cell], [layout] and [ue]
- * into a medium, a cell engine and their IP side (ws_ran), wires full-buffer
- * flows and cell events, samples the radio's time series and fills the rows
- * of cells.csv, ues.csv and the coverage map. Placement and defaults:
- * docs/cells.md, "Cells in a scenario". */
+/* wisim world builder, radio part: turns [radio], [cell], [layout], [ue]
+ * and [handover] into a medium, a cell engine and their IP side (ws_ran),
+ * moves the UEs and runs the measurement rounds, wires full-buffer flows
+ * and cell events, samples the radio's time series and fills the rows of
+ * cells.csv, ues.csv, handovers.csv and the coverage map. Placement and
+ * defaults: docs/cells.md "Cells in a scenario", docs/mobility.md and
+ * docs/handover.md "In a scenario". */
 #include <glib.h>
 #include <math.h>
 #include <string.h>
@@ -10,9 +12,9 @@
 #include "wisim/antenna.h"
 #include "wisim/cell.h"
 #include "wisim/fading.h"
+#include "wisim/handover.h"
 #include "wisim/layout.h"
 #include "wisim/link.h"
-#include "wisim/handover.h"
 #include "wisim/medium.h"
 #include "wisim/mobility.h"
 #include "wisim/pathloss.h"
@@ -52,8 +54,6 @@ typedef struct {
   bool fb_dl, fb_ul;    /* full-buffer flows */
   ws_mobility *mob;     /* NULL: static */
   char *entity;         /* "ue NAME", its streams' entity and the time series' */
-  struct ws_world_radio *r;
-  uint32_t index;
 } wr_ue;
 
 typedef struct {
@@ -316,9 +316,7 @@ static bool need(ws_world_radio *r, const ws_group *g, const char *key, const ch
 static const ws_mobility_trace *load_mobility_trace(ws_world_radio *r, const ws_group *g,
                                                     GString *errors) {
   const char *file = ws_group_string(g, "trace");
-  char *dir = g_path_get_dirname(ws_scenario_path(r->sc));
-  char *path = g_path_is_absolute(file) || !strcmp(dir, ".") ? g_strdup(file)
-                                                            : g_build_filename(dir, file, NULL);
+  char *path = ws_world_resolve_path(r->sc, file);
   GError *err = NULL;
   ws_mobility_trace *tr = ws_mobility_trace_load(path, &err);
   if (!tr) {
@@ -328,7 +326,6 @@ static const ws_mobility_trace *load_mobility_trace(ws_world_radio *r, const ws_
     g_ptr_array_add(r->mob_traces, tr);
   }
   g_free(path);
-  g_free(dir);
   return tr;
 }
 
@@ -483,10 +480,9 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
   }
   for (unsigned i = 0; i < n; i++) {
     wr_ue ue = {.name = count > 0 ? g_strdup_printf("%s/%u", name, i) : g_strdup(name), .g = g};
+    ue.entity = g_strdup_printf("ue %s", ue.name);
     ws_rng rng;
-    char *entity = g_strdup_printf("ue %s", ue.name);
-    ws_rng_init(&rng, r->seed, r->run, entity, "placement");
-    g_free(entity);
+    ws_rng_init(&rng, r->seed, r->run, ue.entity, "placement");
     if (!strcmp(placement, "uniform")) {
       ue.x_m = ws_rng_range(&rng, area[0], area[2]);
       ue.y_m = ws_rng_range(&rng, area[1], area[3]);
@@ -507,7 +503,6 @@ static void add_ue_group(ws_world_radio *r, const ws_group *g, ws_pathloss_model
         ws_layout_drop_disc(c->x_m, c->y_m, radius, MIN(dmin, radius / 2), &rng, &ue.x_m,
                             &ue.y_m);
     }
-    ue.entity = g_strdup_printf("ue %s", ue.name);
     if (mc.kind != WS_MOBILITY_STATIC) {
       mc.x0_m = ue.x_m;
       mc.y0_m = ue.y_m;
@@ -790,9 +785,7 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   double *ue_h = g_new0(double, r->ues->len + 1);
   double *ue_p = g_new0(double, r->ues->len + 1);
   for (unsigned u = 0; u < r->ues->len; u++) {
-    wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
-    ue->r = r;
-    ue->index = u;
+    const wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
     ue_h[u] = draw_once(r, ue->g, "height", ue->entity);
     ue_p[u] = draw_once(r, ue->g, "tx_power", ue->entity);
     double vx = 0, vy = 0;

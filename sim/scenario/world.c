@@ -427,6 +427,14 @@ typedef struct {
   ws_time start, stop;
 } flow_spec;
 
+char *ws_world_resolve_path(const ws_scenario *sc, const char *file) {
+  char *dir = g_path_get_dirname(ws_scenario_path(sc));
+  char *path = g_path_is_absolute(file) || !strcmp(dir, ".") ? g_strdup(file)
+                                                            : g_build_filename(dir, file, NULL);
+  g_free(dir);
+  return path;
+}
+
 /* Reads the trace file of a trace flow, relative to the scenario file's
  * folder unless absolute; the world keeps the rows. */
 static const ws_traffic_trace *load_trace(ws_world *w, const ws_group *g, GString *errors) {
@@ -435,9 +443,7 @@ static const ws_traffic_trace *load_trace(ws_world *w, const ws_group *g, GStrin
     add_error(errors, w->sc, g, NULL, "missing key trace (a trace flow needs trace = FILE.csv)");
     return NULL;
   }
-  char *dir = g_path_get_dirname(ws_scenario_path(w->sc));
-  char *path = g_path_is_absolute(file) || !strcmp(dir, ".") ? g_strdup(file)
-                                                            : g_build_filename(dir, file, NULL);
+  char *path = ws_world_resolve_path(w->sc, file);
   GError *err = NULL;
   ws_traffic_trace *tr = ws_traffic_trace_load(path, &err);
   if (!tr) {
@@ -447,7 +453,6 @@ static const ws_traffic_trace *load_trace(ws_world *w, const ws_group *g, GStrin
     g_ptr_array_add(w->traces, tr);
   }
   g_free(path);
-  g_free(dir);
   return tr;
 }
 
