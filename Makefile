@@ -142,7 +142,7 @@ install: all
 # Coverage-guided fuzzing of the parsers (libFuzzer; needs clang):
 #   make fuzz && build/fuzz/fuzz-scenario -max_total_time=60 tests/scenarios/bad
 #   build/fuzz/fuzz-world -max_total_time=300 -rss_limit_mb=2048 -timeout=20 CORPUS scenarios tests/scenarios/bad
-FUZZERS := units scenario trace world
+FUZZERS := units scenario trace world mobility
 FUZZ_CFLAGS = $(BASE_CFLAGS) -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS)
 fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZERS))
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC)
