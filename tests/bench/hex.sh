@@ -4,7 +4,8 @@
 # 10 UEs per cell (210 UEs), 10 MHz, 3GPP UMa with shadowing, Rayleigh
 # fading, PF, full buffer, 10 simulated seconds, downlink then downlink +
 # uplink (target: under 10 s wall on a 2-core machine); then 19 sites x 3
-# sectors with 1140 UEs (must finish; its peak memory is reported). Prints
+# sectors with 20 UEs per cell, 1140 UEs (must finish; its peak memory is
+# reported). Prints
 # wall time, events/s and peak RSS (GNU time, when installed). Reports,
 # never fails.
 set -u
@@ -14,7 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 DURATION=${BENCH_DURATION:-10s}
 
-scenario() { # scenario RINGS UPLINK
+scenario() { # scenario RINGS UPLINK PER_CELL
   cat <<INI
 [simulation]
 duration = $DURATION
@@ -33,7 +34,7 @@ antenna_gain = 14dBi
 
 [ue users]
 placement = per-cell
-per_cell = 10
+per_cell = $3
 
 [host server]
 
@@ -47,8 +48,8 @@ INI
   fi
 }
 
-one() { # one NAME RINGS UPLINK
-  scenario "$2" "$3" >"$tmp/$1.ini"
+one() { # one NAME RINGS UPLINK PER_CELL
+  scenario "$2" "$3" "$4" >"$tmp/$1.ini"
   local t0 t1 rss=""
   t0=$(date +%s.%N)
   if [ -x /usr/bin/time ]; then
@@ -70,6 +71,6 @@ one() { # one NAME RINGS UPLINK
     "$([ -n "$rss" ] && echo "$rss / 1024" | bc || echo n/a)" "$se" "$(echo "$p5 / 1000000" | bc -l)"
 }
 
-one 7x3-dl 1 no
-one 7x3-dl-ul 1 yes
-one 19x3-dl 2 no
+one 7x3-dl 1 no 10
+one 7x3-dl-ul 1 yes 10
+one 19x3-dl-1140ues 2 no 20
