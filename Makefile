@@ -37,7 +37,7 @@ ALL_CFLAGS = $(BASE_CFLAGS) $(OPT) $(PKG_CFLAGS) $(CFLAGS) \
   -DWS_PREFIX='"$(PREFIX)"'
 
 # ---- sources, listed explicitly -------------------------------------------
-CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c
+CORE_SRC := sim/core/sim.c sim/core/rng.c sim/core/units.c sim/core/csv.c
 SCENARIO_SRC := sim/scenario/scenario.c sim/scenario/schema.c sim/scenario/world.c sim/scenario/world-radio.c
 NET_SRC := sim/net/packet.c sim/net/net.c sim/net/link.c sim/net/queue.c sim/net/queue-red.c sim/net/queue-codel.c sim/net/tcp-cc.c sim/net/tcp-newreno.c sim/net/tcp-cubic.c sim/net/tcp.c
 TRAFFIC_SRC := sim/traffic/traffic.c sim/traffic/onoff.c sim/traffic/voip.c sim/traffic/trace-replay.c sim/traffic/bulk.c sim/traffic/ping.c sim/traffic/reqresp.c
@@ -52,7 +52,7 @@ CLI_SRC := sim/cli/main.c sim/cli/run.c sim/cli/sweep.c sim/cli/validate.c
 # `wisim validate` and build/tests/validate-suite, so the two cannot drift.
 VALIDATION_SRC := tests/validation/registry.c tests/validation/mg1.c tests/validation/tcp.c tests/validation/queues.c tests/validation/voip.c tests/validation/radio.c tests/validation/mobility.c tests/validation/handover.c
 
-UNIT_TESTS := core rng units scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs ran handover mobility
+UNIT_TESTS := core rng units csv scenario metrics packet net link queue traffic world queue-red queue-codel tcp-cc trace tcp apps trace-replay aggregate scheduler pathloss antenna report shadowing fading layout phy rlc powerctl cqi medium cell radio-outputs ran handover mobility
 VALIDATION_TESTS := suite
 BENCHES := hold tcp-bulk fading medium cell
 

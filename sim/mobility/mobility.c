@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "wisim/csv.h"
 #include "wisim/mobility.h"
 #include "wisim/scenario.h"
 
@@ -40,38 +41,11 @@ const char *ws_mobility_kind_name(ws_mobility_kind kind) {
 
 /* ---- the trace file ------------------------------------------------------------ */
 
-/* Times below 10^9 s (31 years) fit in ns far below INT64_MAX; the same
- * limits as sim/traffic/trace-replay.c. */
-#define MAX_TIME_DIGITS 9
-#define MAX_FRACTION_DIGITS 9
-
 struct ws_mobility_trace {
   GArray *t_ns; /* ws_time, non-decreasing */
   GArray *x_m;  /* double */
   GArray *y_m;  /* double */
 };
-
-/* "time_s" as exact ns: digits, optionally '.' and up to 9 digits (as the
- * traffic trace reads it, so both files follow one rule). */
-static bool parse_time(const char *s, ws_time *out) {
-  int64_t whole = 0, frac = 0;
-  int nw = 0, nf = 0;
-  const char *p = s;
-  for (; g_ascii_isdigit(*p); p++, nw++) {
-    if (nw >= MAX_TIME_DIGITS) return false;
-    whole = whole * 10 + (*p - '0');
-  }
-  if (*p == '.') {
-    for (p++; g_ascii_isdigit(*p); p++, nf++) {
-      if (nf >= MAX_FRACTION_DIGITS) return false;
-      frac = frac * 10 + (*p - '0');
-    }
-  }
-  if (*p != '\0' || nw + nf == 0) return false;
-  for (int i = nf; i < MAX_FRACTION_DIGITS; i++) frac *= 10;
-  *out = whole * 1000000000 + frac;
-  return true;
-}
 
 /* A coordinate: a finite decimal number (sign, digits, '.', exponent), and
  * nothing else: no "nan", "inf" or hexadecimal forms. */
@@ -84,26 +58,6 @@ static bool parse_coord(const char *s, double *out) {
   if (end == s || *end != '\0' || !isfinite(v)) return false;
   *out = v;
   return true;
-}
-
-G_GNUC_PRINTF(4, 5)
-static void fail(GError **error, const char *name, unsigned line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_set_error(error, WS_SCENARIO_ERROR, WS_SCENARIO_ERROR_INVALID, "%s:%u: %s", name, line, msg);
-  g_free(msg);
-}
-
-/* The text of a bad line for a message: escaped, at most 40 characters. */
-static char *quote(const char *line, size_t len) {
-  char *raw = g_strndup(line, MIN(len, 40));
-  for (char *c = raw; *c; c++)
-    if ((unsigned char)*c >= 0x80) *c = '?';
-  char *esc = g_strescape(raw, NULL);
-  g_free(raw);
-  return esc;
 }
 
 /* Splits "t,x,y" in place into exactly three stripped fields. */
@@ -128,61 +82,38 @@ ws_mobility_trace *ws_mobility_trace_parse(const char *name, const char *data, s
   tr->t_ns = g_array_new(FALSE, FALSE, sizeof(ws_time));
   tr->x_m = g_array_new(FALSE, FALSE, sizeof(double));
   tr->y_m = g_array_new(FALSE, FALSE, sizeof(double));
-  unsigned line_no = 0;
-  bool seen_row_or_header = false;
-  size_t pos = 0;
-  while (pos < len) {
-    const char *line = data + pos;
-    const char *nl = memchr(line, '\n', len - pos);
-    size_t n = nl ? (size_t)(nl - line) : len - pos;
-    pos += n + (nl ? 1 : 0);
-    line_no++;
-    if (n && line[n - 1] == '\r') n--;
-    if (memchr(line, '\0', n)) {
-      fail(error, name, line_no, "expected a row time_s,x,y, found a NUL byte");
-      goto bad;
-    }
-    char *text = g_strstrip(g_strndup(line, n));
-    if (!*text || *text == '#') {
-      g_free(text);
-      continue;
-    }
-    if (!seen_row_or_header && !strcmp(text, "time_s,x,y")) {
-      seen_row_or_header = true;
-      g_free(text);
-      continue;
-    }
-    seen_row_or_header = true;
+  ws_csv_reader rd;
+  ws_csv_reader_init(&rd, name, data, len, "time_s,x,y");
+  char *text;
+  ws_csv_status st;
+  while ((st = ws_csv_reader_next(&rd, &text, error)) == WS_CSV_ROW) {
     char *field[3];
     ws_time t_ns = 0;
     double x = 0, y = 0;
-    bool ok = split3(text, field) && parse_time(field[0], &t_ns) && parse_coord(field[1], &x) &&
-              parse_coord(field[2], &y);
-    g_free(text);
+    bool ok = split3(text, field) && ws_csv_parse_time(field[0], &t_ns) &&
+              parse_coord(field[1], &x) && parse_coord(field[2], &y);
     if (!ok) {
-      char *q = quote(line, n);
-      fail(error, name, line_no,
-           "expected a row time_s,x,y such as 1.5,-20,310.25 (seconds >= 0 with at most 9 "
-           "decimals, x and y in metres), found \"%s\"", q);
+      char *q = ws_csv_quote(&rd);
+      ws_csv_fail(&rd, error,
+                  "expected a row time_s,x,y such as 1.5,-20,310.25 (seconds >= 0 with at most 9 "
+                  "decimals, x and y in metres), found \"%s\"", q);
       g_free(q);
       goto bad;
     }
-    if (tr->t_ns->len && t_ns < g_array_index(tr->t_ns, ws_time, tr->t_ns->len - 1)) {
-      char *q = quote(line, n);
-      fail(error, name, line_no, "expected times in non-decreasing order, found \"%s\"", q);
-      g_free(q);
-      goto bad;
-    }
+    if (!ws_csv_check_time(&rd, t_ns, error)) goto bad;
     g_array_append_val(tr->t_ns, t_ns);
     g_array_append_val(tr->x_m, x);
     g_array_append_val(tr->y_m, y);
   }
+  if (st == WS_CSV_ERROR) goto bad;
   if (tr->t_ns->len == 0) {
-    fail(error, name, MAX(line_no, 1u), "expected at least one row time_s,x,y, found none");
+    ws_csv_fail(&rd, error, "expected at least one row time_s,x,y, found none");
     goto bad;
   }
+  ws_csv_reader_clear(&rd);
   return tr;
 bad:
+  ws_csv_reader_clear(&rd);
   ws_mobility_trace_free(tr);
   return NULL;
 }

@@ -6,40 +6,17 @@
 #include <string.h>
 
 #include "traffic-int.h"
+#include "wisim/csv.h"
 #include "wisim/scenario.h"
 
 /* The largest UDP payload of an IPv4 datagram: 65535 - 20 - 8. */
 #define MAX_TRACE_BYTES 65507u
-/* Times below 10^9 s (31 years) fit in ns far below INT64_MAX. */
-#define MAX_TIME_DIGITS 9
-#define MAX_FRACTION_DIGITS 9
 
 struct ws_traffic_trace {
   GArray *t_ns;    /* ws_time */
   GArray *bytes;   /* uint32_t */
   uint32_t max_bytes;
 };
-
-/* "time_s" as exact ns: digits, optionally '.' and up to 9 digits. */
-static bool parse_time(const char *s, ws_time *out) {
-  int64_t whole = 0, frac = 0;
-  int nw = 0, nf = 0;
-  const char *p = s;
-  for (; g_ascii_isdigit(*p); p++, nw++) {
-    if (nw >= MAX_TIME_DIGITS) return false;
-    whole = whole * 10 + (*p - '0');
-  }
-  if (*p == '.') {
-    for (p++; g_ascii_isdigit(*p); p++, nf++) {
-      if (nf >= MAX_FRACTION_DIGITS) return false;
-      frac = frac * 10 + (*p - '0');
-    }
-  }
-  if (*p != '\0' || nw + nf == 0) return false;
-  for (int i = nf; i < MAX_FRACTION_DIGITS; i++) frac *= 10;
-  *out = whole * 1000000000 + frac;
-  return true;
-}
 
 static bool parse_bytes(const char *s, uint32_t *out) {
   uint64_t v = 0;
@@ -53,27 +30,6 @@ static bool parse_bytes(const char *s, uint32_t *out) {
   return true;
 }
 
-G_GNUC_PRINTF(4, 5)
-static void fail(GError **error, const char *name, unsigned line, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *msg = g_strdup_vprintf(fmt, ap);
-  va_end(ap);
-  g_set_error(error, WS_SCENARIO_ERROR, WS_SCENARIO_ERROR_INVALID, "%s:%u: %s", name, line, msg);
-  g_free(msg);
-}
-
-/* The text of a bad line for a message: escaped (any byte may be there),
- * at most 40 characters. Caller frees. */
-static char *quote(const char *line, size_t len) {
-  char *raw = g_strndup(line, MIN(len, 40));
-  for (char *c = raw; *c; c++)
-    if ((unsigned char)*c >= 0x80) *c = '?';
-  char *esc = g_strescape(raw, NULL);
-  g_free(raw);
-  return esc;
-}
-
 ws_traffic_trace *ws_traffic_trace_parse(const char *name, const char *data, size_t len,
                                          GError **error) {
   g_return_val_if_fail(name != NULL && (data != NULL || len == 0), NULL);
@@ -81,65 +37,43 @@ ws_traffic_trace *ws_traffic_trace_parse(const char *name, const char *data, siz
   ws_traffic_trace *tr = g_new0(ws_traffic_trace, 1);
   tr->t_ns = g_array_new(FALSE, FALSE, sizeof(ws_time));
   tr->bytes = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-  unsigned line_no = 0;
-  bool seen_row_or_header = false;
-  size_t pos = 0;
-  while (pos < len) {
-    const char *line = data + pos;
-    const char *nl = memchr(line, '\n', len - pos);
-    size_t n = nl ? (size_t)(nl - line) : len - pos;
-    pos += n + (nl ? 1 : 0);
-    line_no++;
-    if (n && line[n - 1] == '\r') n--;
-    if (memchr(line, '\0', n)) {
-      fail(error, name, line_no, "expected a row time_s,bytes, found a NUL byte");
-      goto bad;
-    }
-    char *text = g_strstrip(g_strndup(line, n));
-    if (!*text || *text == '#') {
-      g_free(text);
-      continue;
-    }
-    if (!seen_row_or_header && !strcmp(text, "time_s,bytes")) {
-      seen_row_or_header = true;
-      g_free(text);
-      continue;
-    }
-    seen_row_or_header = true;
+  ws_csv_reader rd;
+  ws_csv_reader_init(&rd, name, data, len, "time_s,bytes");
+  char *text;
+  ws_csv_status st;
+  while ((st = ws_csv_reader_next(&rd, &text, error)) == WS_CSV_ROW) {
     char *comma = strchr(text, ',');
     ws_time t_ns = 0;
     uint32_t bytes = 0;
     bool ok = comma != NULL;
     if (ok) {
       *comma = '\0';
-      ok = parse_time(g_strstrip(text), &t_ns) && parse_bytes(g_strstrip(comma + 1), &bytes);
+      ok = ws_csv_parse_time(g_strstrip(text), &t_ns) &&
+           parse_bytes(g_strstrip(comma + 1), &bytes);
     }
-    g_free(text);
     if (!ok) {
-      char *q = quote(line, n);
-      fail(error, name, line_no,
-           "expected a row time_s,bytes such as 0.020,172 (seconds >= 0 with at most 9 "
-           "decimals, a whole number of bytes up to %u), found \"%s\"",
-           MAX_TRACE_BYTES, q);
+      char *q = ws_csv_quote(&rd);
+      ws_csv_fail(&rd, error,
+                  "expected a row time_s,bytes such as 0.020,172 (seconds >= 0 with at most 9 "
+                  "decimals, a whole number of bytes up to %u), found \"%s\"",
+                  MAX_TRACE_BYTES, q);
       g_free(q);
       goto bad;
     }
-    if (tr->t_ns->len && t_ns < g_array_index(tr->t_ns, ws_time, tr->t_ns->len - 1)) {
-      char *q = quote(line, n);
-      fail(error, name, line_no, "expected times in non-decreasing order, found \"%s\"", q);
-      g_free(q);
-      goto bad;
-    }
+    if (!ws_csv_check_time(&rd, t_ns, error)) goto bad;
     g_array_append_val(tr->t_ns, t_ns);
     g_array_append_val(tr->bytes, bytes);
     tr->max_bytes = MAX(tr->max_bytes, bytes);
   }
+  if (st == WS_CSV_ERROR) goto bad;
   if (tr->t_ns->len == 0) {
-    fail(error, name, MAX(line_no, 1u), "expected at least one row time_s,bytes, found none");
+    ws_csv_fail(&rd, error, "expected at least one row time_s,bytes, found none");
     goto bad;
   }
+  ws_csv_reader_clear(&rd);
   return tr;
 bad:
+  ws_csv_reader_clear(&rd);
   ws_traffic_trace_free(tr);
   return NULL;
 }
