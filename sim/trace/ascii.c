@@ -4,6 +4,7 @@
  * flushed per line, under a temporary name renamed into place at commit. */
 #include <glib.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "wisim/link.h"
@@ -94,8 +95,13 @@ void ws_ascii_write_handover(ws_ascii *a, const ws_handover_row *r) {
   /* 16 fields as every line: h, time, UE, its radio link, FROM>TO, then the
    * position and the two RSRPs where a packet line has its addresses. */
   int64_t t = r->time_ns;
-  char rsrp[48];
-  g_snprintf(rsrp, sizeof rsrp, "%.3f,%.3f", r->serving_rsrp_dbm, r->target_rsrp_dbm);
+  /* "-" for an RSRP that does not exist (a failure has no target), as in
+   * the CSV's empty field. */
+  char rsrp[48], from[24], to[24];
+  g_snprintf(from, sizeof from, "%.3f", r->serving_rsrp_dbm);
+  g_snprintf(to, sizeof to, "%.3f", r->target_rsrp_dbm);
+  g_snprintf(rsrp, sizeof rsrp, "%s,%s", isnan(r->serving_rsrp_dbm) ? "-" : from,
+             isnan(r->target_rsrp_dbm) ? "-" : to);
   fprintf(a->fp, "h %" PRId64 ".%09" PRId64 " %s radio/%s %s>%s - - - - %.3f,%.3f %s - - - - %s\n",
           t / 1000000000, t % 1000000000, r->ue, r->ue, r->from_cell ? r->from_cell : "-",
           r->to_cell ? r->to_cell : "-", r->x_m, r->y_m, rsrp, r->kind);
