@@ -93,7 +93,7 @@ $(BUILD)/bench-%: $(BUILD)/obj/tests/bench/%.o $(LIB)
 
 # ---- set-up ---------------------------------------------------------------
 # Debian packages behind each need; `make deps` installs what is missing.
-DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark chromium time bc
+DEB_PKGS := gcc make pkg-config perl valgrind libglib2.0-dev libpcap-dev libev-dev libgsl-dev libjson-glib-dev tshark chromium time
 
 deps:
 	@missing=""; \

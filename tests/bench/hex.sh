@@ -9,6 +9,8 @@
 # wall time, events/s and peak RSS (GNU time, when installed). Reports,
 # never fails.
 set -u
+# Arithmetic on decimals (awk: in every base system, unlike bc).
+calc() { awk "BEGIN { print $1 }"; }
 cd "$(dirname "$0")/../.."
 WISIM=${WISIM:-build/wisim}
 tmp=$(mktemp -d)
@@ -67,8 +69,8 @@ one() { # one NAME RINGS UPLINK PER_CELL
   p5=$(grep -o '"ue_throughput_p5_dl_bps" *: *[0-9.e+-]*' "$tmp/$1/summary.json" | grep -o '[0-9.e+-]*$')
   # One event is one slot of every cell: events/s counts slots, not packets.
   printf 'bench-hex %s: %s simulated, wall %.2f s, %s events (%.0f events/s), peak RSS %s MB, cell SE DL %.3f bit/s/Hz, 5%%-ile UE DL %.3f Mbit/s\n' \
-    "$1" "$DURATION" "$(echo "$t1 - $t0" | bc -l)" "$events" "$eps" \
-    "$([ -n "$rss" ] && echo "$rss / 1024" | bc || echo n/a)" "$se" "$(echo "$p5 / 1000000" | bc -l)"
+    "$1" "$DURATION" "$(calc "$t1 - $t0")" "$events" "$eps" \
+    "$([ -n "$rss" ] && calc "$rss / 1024" || echo n/a)" "$se" "$(calc "$p5 / 1000000")"
 }
 
 one 7x3-dl 1 no 10

@@ -13,6 +13,8 @@
 # and CPU times, the ratios, handovers and radio link failures. Reports,
 # never fails.
 set -u
+# Arithmetic on decimals (awk: in every base system, unlike bc).
+calc() { awk "BEGIN { print $1 }"; }
 cd "$(dirname "$0")/../.."
 WISIM=${WISIM:-build/wisim}
 tmp=$(mktemp -d)
@@ -70,7 +72,7 @@ one() { # one NAME INI [--set ...]: sets $wall and $cpu
     return
   fi
   t1=$(date +%s.%N)
-  wall=$(echo "$t1 - $t0" | bc -l)
+  wall=$(calc "$t1 - $t0")
   cpu=
   [ -s "$tmp/$name.time" ] && cpu=$(tail -1 "$tmp/$name.time" | awk '{ print $1 + $2 }')
   local events ho rlf
@@ -98,14 +100,14 @@ one static-doppler-42kmh "$tmp/moving.ini" --set 'ue users.mobility=static' \
 w_doppler=$wall c_doppler=$cpu
 if [ -n "$w_moving" ] && [ -n "$w_static" ]; then
   printf 'bench-mobility: moving / static wall time = %.2f (issue 5 target: <= 1.5)' \
-    "$(echo "$w_moving / $w_static" | bc -l)"
+    "$(calc "$w_moving / $w_static")"
   [ -n "$c_moving" ] && [ -n "$c_static" ] &&
-    printf ', CPU time = %.2f' "$(echo "$c_moving / $c_static" | bc -l)"
+    printf ', CPU time = %.2f' "$(calc "$c_moving / $c_static")"
   [ -n "$w_plain" ] && printf '; static with / without [handover] = %.2f' \
-    "$(echo "$w_static / $w_plain" | bc -l)"
+    "$(calc "$w_static / $w_plain")"
   [ -n "$w_doppler" ] && printf '; moving / static at 42 km/h Doppler = %.2f' \
-    "$(echo "$w_moving / $w_doppler" | bc -l)"
+    "$(calc "$w_moving / $w_doppler")"
   [ -n "$c_moving" ] && [ -n "$c_doppler" ] &&
-    printf ' (CPU %.2f)' "$(echo "$c_moving / $c_doppler" | bc -l)"
+    printf ' (CPU %.2f)' "$(calc "$c_moving / $c_doppler")"
   printf '\n'
 fi
