@@ -137,6 +137,18 @@ void ws_report_add_grid(ws_report *r, const ws_report_grid *grid);
 void ws_report_add_radio(ws_report *r, const ws_cell_stats *cells, unsigned n_cells,
                          const ws_ue_stats *ues, unsigned n_ues, const ws_coverage *coverage);
 
+/* The mobility of a run with moving UEs (borrowed for the call): in the run
+ * facts, the handovers, ping-pongs, radio link failures, re-establishments
+ * and interruption summed over the UEs (rows as in ues.csv) when any is
+ * non-zero; the handovers table (rows as in handovers.csv; the first 100,
+ * a note saying how many more); on the map, the track of each moving UE
+ * from the series' "ue NAME" x_m and y_m rows (s may be NULL; the first
+ * 100 UEs, a note when more), in the colour of the UE's node, and a mark
+ * where each handover row happened (a diamond; failures and
+ * re-establishments a cross). Call after ws_report_add_radio. */
+void ws_report_add_mobility(ws_report *r, const ws_ue_stats *ues, unsigned n_ues,
+                            const ws_handover_row *rows, unsigned n_rows, const ws_series *s);
+
 /* The HTML page; caller frees with g_free. */
 char *ws_report_html(const ws_report *r);
 /* Writes the page to path atomically (ws_outfile). False with error

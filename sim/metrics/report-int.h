@@ -60,6 +60,30 @@ unsigned rp_pick_top(const double *score, unsigned n, bool *keep);
 void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n_nodes,
                    const ws_report_edge *edges, unsigned n_edges);
 
+/* The track of a moving UE on the map (borrowed for the call): n points in
+ * metres, the scenario's frame; drawn in the colour of group. */
+typedef struct {
+  const char *name;
+  const double *x_m, *y_m;
+  unsigned n;
+  int group;
+} rp_track;
+
+/* A handover (or, failure set, a radio link failure or re-establishment)
+ * where it happened; title is its tooltip (borrowed). */
+typedef struct {
+  double x_m, y_m;
+  bool failure;
+  const char *title;
+} rp_mark;
+
+/* rp_map_render with the tracks as thin polylines (<g id="map-tracks">)
+ * and the marks as small symbols (<g id="map-handovers">) under the nodes;
+ * tracks and marks count in the fit only when some node is positioned. */
+void rp_map_render_mobility(GString *out, const ws_report_node *nodes, unsigned n_nodes,
+                            const ws_report_edge *edges, unsigned n_edges, const rp_track *tracks,
+                            unsigned n_tracks, const rp_mark *marks, unsigned n_marks);
+
 /* A grid figure (ws_report_grid, copied). */
 typedef struct {
   char *id, *title, *value_label; /* owned */

@@ -873,8 +873,36 @@ static void draw_cell(GString *out, double x, double y, const ws_report_node *nd
   g_string_append(out, " Z\"/>");
 }
 
+/* Widens [*lo, *hi] on both axes by the tracks' and marks' points, in the
+ * map's frame before fitting (x, -y: north up). */
+static void extend_mobility(double *x_lo, double *x_hi, double *y_lo, double *y_hi,
+                            const rp_track *tracks, unsigned n_tracks, const rp_mark *marks,
+                            unsigned n_marks) {
+  for (unsigned t = 0; t < n_tracks; t++)
+    for (unsigned i = 0; i < tracks[t].n; i++) {
+      if (!isfinite(tracks[t].x_m[i]) || !isfinite(tracks[t].y_m[i])) continue;
+      *x_lo = fmin(*x_lo, tracks[t].x_m[i]);
+      *x_hi = fmax(*x_hi, tracks[t].x_m[i]);
+      *y_lo = fmin(*y_lo, -tracks[t].y_m[i]);
+      *y_hi = fmax(*y_hi, -tracks[t].y_m[i]);
+    }
+  for (unsigned i = 0; i < n_marks; i++) {
+    if (!isfinite(marks[i].x_m) || !isfinite(marks[i].y_m)) continue;
+    *x_lo = fmin(*x_lo, marks[i].x_m);
+    *x_hi = fmax(*x_hi, marks[i].x_m);
+    *y_lo = fmin(*y_lo, -marks[i].y_m);
+    *y_hi = fmax(*y_hi, -marks[i].y_m);
+  }
+}
+
 void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n,
                    const ws_report_edge *edges, unsigned n_edges) {
+  rp_map_render_mobility(out, nodes, n, edges, n_edges, NULL, 0, NULL, 0);
+}
+
+void rp_map_render_mobility(GString *out, const ws_report_node *nodes, unsigned n,
+                            const ws_report_edge *edges, unsigned n_edges, const rp_track *tracks,
+                            unsigned n_tracks, const rp_mark *marks, unsigned n_marks) {
   point *pos = g_new0(point, n);
   bool *mask = g_new0(bool, n);
   unsigned n_free = 0, n_fixed = 0;
@@ -907,6 +935,7 @@ void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n,
         fy_hi = fmax(fy_hi, pos[i].y);
       }
     }
+    extend_mobility(&fx_lo, &fx_hi, &fy_lo, &fy_hi, tracks, n_tracks, marks, n_marks);
     double size = fmax(fmax(fx_hi - fx_lo, fy_hi - fy_lo), 1);
     double graph_size = fmax(fmax(gx_hi - gx_lo, gy_hi - gy_lo), 1);
     double k = size * 0.25 / graph_size;
@@ -924,6 +953,9 @@ void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n,
     y_lo = fmin(y_lo, pos[i].y);
     y_hi = fmax(y_hi, pos[i].y);
   }
+  /* Tracks and marks are in metres: meaningless without positioned nodes. */
+  if (!n_fixed) n_tracks = n_marks = 0;
+  extend_mobility(&x_lo, &x_hi, &y_lo, &y_hi, tracks, n_tracks, marks, n_marks);
   double w = fmax(x_hi - x_lo, 1e-9), h = fmax(y_hi - y_lo, 1e-9);
   double scale = fmin((MAP_W - 2 * MAP_MARGIN) / w, (MAP_H - 2 * MAP_MARGIN) / h);
   /* A wired graph of two nodes should not span the page. */
@@ -952,6 +984,49 @@ void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n,
     }
     g_string_append(out, "</title></path>");
   }
+  /* Tracks under the marks under the nodes: a UE's dot ends its track. */
+  if (n_tracks) g_string_append(out, "<g id=\"map-tracks\">");
+  for (unsigned t = 0; t < n_tracks; t++) {
+    g_string_append_printf(out, "<path class=\"track\" stroke=\"%s\" d=\"",
+                           group_colour(tracks[t].group));
+    bool pen = false;
+    for (unsigned i = 0; i < tracks[t].n; i++) {
+      if (!isfinite(tracks[t].x_m[i]) || !isfinite(tracks[t].y_m[i])) {
+        pen = false;
+        continue;
+      }
+      g_string_append(out, pen ? " L" : (i ? " M" : "M"));
+      put_xy(out, MAP_W / 2 + (tracks[t].x_m[i] - cx) * scale,
+             MAP_H / 2 + (-tracks[t].y_m[i] - cy) * scale);
+      pen = true;
+    }
+    g_string_append(out, "\"><title>");
+    rp_escape(out, tracks[t].name ? tracks[t].name : "");
+    g_string_append(out, " (track)</title></path>");
+  }
+  if (n_tracks) g_string_append(out, "</g>");
+  bool has_ho = false, has_rlf = false;
+  if (n_marks) g_string_append(out, "<g id=\"map-handovers\">");
+  for (unsigned i = 0; i < n_marks; i++) {
+    if (!isfinite(marks[i].x_m) || !isfinite(marks[i].y_m)) continue;
+    double x = MAP_W / 2 + (marks[i].x_m - cx) * scale;
+    double y = MAP_H / 2 + (-marks[i].y_m - cy) * scale;
+    if (marks[i].failure) {
+      has_rlf = true;
+      g_string_append(out, "<path class=\"rlf\" d=\"M");
+      put_xy(out, x - 3.5, y - 3.5);
+      g_string_append(out, " l7 7 m0 -7 l-7 7\">");
+    } else {
+      has_ho = true;
+      g_string_append(out, "<path class=\"ho\" d=\"M");
+      put_xy(out, x, y - 4.5);
+      g_string_append(out, " l4.5 4.5 l-4.5 4.5 l-4.5 -4.5 Z\">");
+    }
+    g_string_append(out, "<title>");
+    rp_escape(out, marks[i].title ? marks[i].title : "");
+    g_string_append(out, "</title></path>");
+  }
+  if (n_marks) g_string_append(out, "</g>");
   /* Labels stay readable up to a few dozen; beyond, names are in the
    * tooltips (hover) and the drawing says so. */
   unsigned n_hosts = 0;
@@ -1047,6 +1122,30 @@ void rp_map_render(GString *out, const ws_report_node *nodes, unsigned n,
     rp_num(out, "%.1f", ky - 4);
     g_string_append(out, "\"/>");
     text_el(out, kx + 16, ky + 1, "legend", "start", "UE (colour: serving cell)");
+  }
+  /* The mobility key on a row of its own, above: the bottom row may end
+   * with the "too many to label" text. */
+  kx = 16;
+  ky = MAP_H - 36;
+  if (n_tracks) {
+    g_string_append(out, "<path class=\"track\" stroke=\"#777777\" d=\"M");
+    put_xy(out, kx, ky - 4);
+    g_string_append(out, " h16\"/>");
+    text_el(out, kx + 22, ky + 1, "legend", "start", "track");
+    kx += 70;
+  }
+  if (has_ho) {
+    g_string_append(out, "<path class=\"ho\" d=\"M");
+    put_xy(out, kx + 5, ky - 9);
+    g_string_append(out, " l4.5 4.5 l-4.5 4.5 l-4.5 -4.5 Z\"/>");
+    text_el(out, kx + 16, ky + 1, "legend", "start", "handover");
+    kx += 90;
+  }
+  if (has_rlf) {
+    g_string_append(out, "<path class=\"rlf\" d=\"M");
+    put_xy(out, kx + 1.5, ky - 7.5);
+    g_string_append(out, " l7 7 m0 -7 l-7 7\"/>");
+    text_el(out, kx + 16, ky + 1, "legend", "start", "radio link failure, re-establishment");
   }
   g_string_append(out, "</svg>\n");
   g_free(pos);
@@ -1276,6 +1375,9 @@ static const char css[] =
     "svg .router{fill:#D55E00;stroke:#fff;stroke-width:2}"
     "svg .cell{fill:#1a1a1a}svg .sector{fill-opacity:.35;stroke:#333;stroke-width:1}"
     "svg .ue{stroke:#fff;stroke-width:1}"
+    "svg .track{fill:none;stroke-width:1.2;stroke-opacity:.8;stroke-linejoin:round}"
+    "svg .ho{fill:#fff;stroke:#1a1a1a;stroke-width:1.3}"
+    "svg .rlf{fill:none;stroke:#D55E00;stroke-width:2}"
     "@media print{nav{display:none}figure,tr{break-inside:avoid}main{max-width:none}}";
 
 void rp_page_begin(GString *out, const char *title) {

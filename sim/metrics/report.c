@@ -14,6 +14,12 @@
  * may have 1e5 members); the CSV files hold everything. */
 #define REPORT_MAX_ROWS 500u
 #define REPORT_MAX_MAP_NODES 2000u
+/* Mobility: the handovers table, the tracks and the marks drawn (the CSV
+ * files hold everything); a track is thinned to this many points. */
+#define REPORT_MAX_HANDOVER_ROWS 100u
+#define REPORT_MAX_TRACKS 100u
+#define REPORT_MAX_MARKS 2000u
+#define REPORT_MAX_TRACK_POINTS 400u
 
 struct ws_report {
   char *title;
@@ -27,7 +33,26 @@ struct ws_report {
   GString *flows_table;   /* HTML, or NULL */
   GString *links_table;   /* HTML, or NULL */
   GString *cells_table;   /* HTML, or NULL */
+  GString *handovers_table; /* HTML, or NULL */
+  GPtrArray *tracks;      /* mob_track *, at most REPORT_MAX_TRACKS */
+  unsigned n_tracks_total; /* moving UEs in the series */
+  GArray *marks;          /* rp_mark, titles owned, at most REPORT_MAX_MARKS */
+  unsigned n_marks_total;
 };
+
+/* A moving UE's positions, in the order of the series. */
+typedef struct {
+  char *name; /* the UE's name (the entity without "ue "), owned */
+  GArray *x_m, *y_m; /* double */
+  ws_time last_ns;   /* time of the last point */
+} mob_track;
+
+static void mob_track_free(mob_track *t) {
+  g_free(t->name);
+  g_array_free(t->x_m, TRUE);
+  g_array_free(t->y_m, TRUE);
+  g_free(t);
+}
 
 static void grid_free(rp_grid *g) {
   g_free(g->id);
@@ -47,6 +72,8 @@ ws_report *ws_report_new(const char *title) {
   r->ts_charts = g_ptr_array_new_with_free_func((GDestroyNotify)rp_chart_free);
   r->dist_charts = g_ptr_array_new_with_free_func((GDestroyNotify)rp_chart_free);
   r->grids = g_ptr_array_new_with_free_func((GDestroyNotify)grid_free);
+  r->tracks = g_ptr_array_new_with_free_func((GDestroyNotify)mob_track_free);
+  r->marks = g_array_new(FALSE, TRUE, sizeof(rp_mark));
   return r;
 }
 
@@ -71,6 +98,11 @@ void ws_report_free(ws_report *r) {
   if (r->flows_table) g_string_free(r->flows_table, TRUE);
   if (r->links_table) g_string_free(r->links_table, TRUE);
   if (r->cells_table) g_string_free(r->cells_table, TRUE);
+  if (r->handovers_table) g_string_free(r->handovers_table, TRUE);
+  g_ptr_array_free(r->tracks, TRUE);
+  for (unsigned i = 0; i < r->marks->len; i++)
+    g_free((char *)g_array_index(r->marks, rp_mark, i).title);
+  g_array_free(r->marks, TRUE);
   g_free(r->scenario_text);
   g_free(r->title);
   g_free(r);
@@ -1087,6 +1119,180 @@ void ws_report_add_radio(ws_report *r, const ws_cell_stats *cells, unsigned n_ce
   add_radio_with(r, cells, n_cells, ues, n_ues, coverage, NULL);
 }
 
+/* ---- mobility ------------------------------------------------------------------- */
+
+/* The run facts of mobility: sums over the UEs, when any is non-zero. */
+static void add_mobility_facts(ws_report *r, const ws_ue_stats *ues, unsigned n) {
+  uint64_t ho = 0, pp = 0, rlf = 0, re = 0;
+  double intr_s = 0;
+  for (unsigned i = 0; i < n; i++) {
+    ho += ues[i].handovers;
+    pp += ues[i].pingpongs;
+    rlf += ues[i].rlfs;
+    re += ues[i].reestablishments;
+    if (isfinite(ues[i].interruption_s)) intr_s += ues[i].interruption_s;
+  }
+  if (!ho && !pp && !rlf && !re && !(intr_s > 0)) return;
+  const char *key[4] = {"Handovers", "Ping-pong handovers (of the handovers)",
+                        "Radio link failures", "Re-establishments"};
+  uint64_t v[4] = {ho, pp, rlf, re};
+  for (int k = 0; k < 4; k++) {
+    char *s = g_strdup_printf("%" G_GUINT64_FORMAT, v[k]);
+    ws_report_add_fact(r, key[k], s);
+    g_free(s);
+  }
+  GString *s = g_string_new(NULL);
+  put_sig(s, intr_s);
+  g_string_append(s, " s (summed over the UEs: handover interruptions and failure to "
+                     "re-establishment)");
+  ws_report_add_fact(r, "Service interruption", s->str);
+  g_string_free(s, TRUE);
+}
+
+/* The handovers table: the first REPORT_MAX_HANDOVER_ROWS rows. */
+static GString *handovers_table(const ws_handover_row *rows, unsigned n) {
+  GString *t = g_string_new("<div class=\"wide\"><table id=\"handovers-table\"><thead><tr>");
+  th(t, "Time (s)");
+  th(t, "UE");
+  th(t, "From");
+  th(t, "To");
+  th(t, "Kind");
+  th(t, "x (m)");
+  th(t, "y (m)");
+  th(t, "Serving RSRP (dBm)");
+  th(t, "Target RSRP (dBm)");
+  g_string_append(t, "</tr></thead><tbody>\n");
+  unsigned m = n < REPORT_MAX_HANDOVER_ROWS ? n : REPORT_MAX_HANDOVER_ROWS;
+  for (unsigned i = 0; i < m; i++) {
+    const ws_handover_row *h = &rows[i];
+    g_string_append(t, "<tr><td class=\"n\">");
+    rp_num(t, "%.3f", (double)h->time_ns / 1e9);
+    g_string_append(t, "</td>");
+    td_text(t, h->ue ? h->ue : "");
+    td_text(t, h->from_cell ? h->from_cell : "\u2013");
+    td_text(t, h->to_cell ? h->to_cell : "\u2013");
+    td_text(t, h->kind ? h->kind : "");
+    g_string_append(t, "<td class=\"n\">");
+    rp_num(t, "%.1f", h->x_m);
+    g_string_append(t, "</td><td class=\"n\">");
+    rp_num(t, "%.1f", h->y_m);
+    g_string_append(t, "</td>");
+    td_num(t, h->serving_rsrp_dbm, 1);
+    td_num(t, h->target_rsrp_dbm, 1);
+    g_string_append(t, "</tr>\n");
+  }
+  g_string_append(t, "</tbody></table></div>\n");
+  if (m < n)
+    g_string_append_printf(t,
+                           "<p class=\"note\">The first %u of %u rows; the other %u are in "
+                           "handovers.csv.</p>\n",
+                           m, n, n - m);
+  return t;
+}
+
+/* The tracks of the moving UEs from the series' "ue NAME" x_m and y_m
+ * rows, in the order the UEs first appear. */
+static void add_tracks(ws_report *r, const ws_series *s) {
+  GHashTable *by_entity = g_hash_table_new(g_str_hash, g_str_equal); /* -> index + 1, 0: skipped */
+  GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+  unsigned rows = s ? ws_series_rows(s) : 0;
+  for (unsigned i = 0; i < rows; i++) {
+    ws_time t;
+    const char *entity, *metric;
+    double v;
+    ws_series_row(s, i, &t, &entity, &metric, &v);
+    bool is_x = strcmp(metric, "x_m") == 0;
+    if (!g_str_has_prefix(entity, "ue ") || (!is_x && strcmp(metric, "y_m") != 0)) continue;
+    if (!g_hash_table_contains(seen, entity)) {
+      g_hash_table_add(seen, (gpointer)entity);
+      r->n_tracks_total++;
+      if (r->tracks->len < REPORT_MAX_TRACKS) {
+        mob_track *tr = g_new0(mob_track, 1);
+        tr->name = g_strdup(entity + 3);
+        tr->x_m = g_array_new(FALSE, FALSE, sizeof(double));
+        tr->y_m = g_array_new(FALSE, FALSE, sizeof(double));
+        tr->last_ns = -1;
+        g_ptr_array_add(r->tracks, tr);
+        g_hash_table_insert(by_entity, (gpointer)entity, GUINT_TO_POINTER(r->tracks->len));
+      }
+    }
+    unsigned at = GPOINTER_TO_UINT(g_hash_table_lookup(by_entity, entity));
+    if (!at) continue;
+    mob_track *tr = g_ptr_array_index(r->tracks, at - 1);
+    if (tr->x_m->len == 0 || t != tr->last_ns) {
+      /* A new instant: x and y of it may come in either order. */
+      double nan = NAN;
+      g_array_append_val(tr->x_m, nan);
+      g_array_append_val(tr->y_m, nan);
+      tr->last_ns = t;
+    }
+    g_array_index(is_x ? tr->x_m : tr->y_m, double, tr->x_m->len - 1) = v;
+  }
+  g_hash_table_destroy(seen);
+  g_hash_table_destroy(by_entity);
+}
+
+void ws_report_add_mobility(ws_report *r, const ws_ue_stats *ues, unsigned n_ues,
+                            const ws_handover_row *rows, unsigned n_rows, const ws_series *s) {
+  g_return_if_fail(r != NULL && (ues != NULL || n_ues == 0) && (rows != NULL || n_rows == 0));
+  add_mobility_facts(r, ues, n_ues);
+  if (n_rows) {
+    if (r->handovers_table) g_string_free(r->handovers_table, TRUE);
+    r->handovers_table = handovers_table(rows, n_rows);
+  }
+  for (unsigned i = 0; i < n_rows; i++) {
+    r->n_marks_total++;
+    if (r->marks->len >= REPORT_MAX_MARKS) continue;
+    const ws_handover_row *h = &rows[i];
+    GString *title = g_string_new(NULL);
+    rp_num(title, "%.3f", (double)h->time_ns / 1e9);
+    g_string_append_printf(title, " s: %s %s, %s \u2192 %s", h->kind ? h->kind : "",
+                           h->ue ? h->ue : "", h->from_cell ? h->from_cell : "\u2013",
+                           h->to_cell ? h->to_cell : "\u2013");
+    rp_mark m = {
+        .x_m = h->x_m,
+        .y_m = h->y_m,
+        .failure = !h->kind || strcmp(h->kind, "handover") != 0,
+        .title = g_string_free(title, FALSE),
+    };
+    g_array_append_val(r->marks, m);
+  }
+  add_tracks(r, s);
+}
+
+/* The tracks in the drawing's form: each thinned to at most
+ * REPORT_MAX_TRACK_POINTS points (every k-th and the last), coloured like
+ * the UE's node on the map (grey when not on it). Caller frees the array
+ * and each x_m (x_m and y_m share one block). */
+static rp_track *tracks_for_map(const ws_report *r) {
+  GHashTable *group = g_hash_table_new(g_str_hash, g_str_equal);
+  for (unsigned i = 0; i < r->nodes->len; i++) {
+    const ws_report_node *nd = &g_array_index(r->nodes, ws_report_node, i);
+    if (strcmp(nd->kind, "ue") == 0)
+      g_hash_table_insert(group, (gpointer)nd->name, GINT_TO_POINTER(nd->group + 2));
+  }
+  rp_track *out = g_new0(rp_track, r->tracks->len ? r->tracks->len : 1);
+  for (unsigned t = 0; t < r->tracks->len; t++) {
+    const mob_track *tr = g_ptr_array_index(r->tracks, t);
+    unsigned n = tr->x_m->len;
+    unsigned k = n > REPORT_MAX_TRACK_POINTS ? (n + REPORT_MAX_TRACK_POINTS - 2) /
+                                                   (REPORT_MAX_TRACK_POINTS - 1)
+                                             : 1;
+    double *xy = g_new(double, 2 * (n ? n : 1));
+    unsigned m = 0;
+    for (unsigned i = 0; i < n; i++) {
+      if (i % k != 0 && i != n - 1) continue;
+      xy[m] = g_array_index(tr->x_m, double, i);
+      xy[n + m] = g_array_index(tr->y_m, double, i);
+      m++;
+    }
+    int g = GPOINTER_TO_INT(g_hash_table_lookup(group, tr->name));
+    out[t] = (rp_track){.name = tr->name, .x_m = xy, .y_m = xy + n, .n = m, .group = g ? g - 2 : -1};
+  }
+  g_hash_table_destroy(group);
+  return out;
+}
+
 /* ---- the page ------------------------------------------------------------------- */
 
 /* Inline `code` spans of a description line. */
@@ -1181,6 +1387,7 @@ char *ws_report_html(const ws_report *r) {
   if (r->ts_charts->len) g_string_append(out, "<a href=\"#timeseries\">Time series</a>");
   if (r->dist_charts->len) g_string_append(out, "<a href=\"#distributions\">Distributions</a>");
   if (r->cells_table) g_string_append(out, "<a href=\"#cells\">Cells</a>");
+  if (r->handovers_table) g_string_append(out, "<a href=\"#handovers\">Handovers</a>");
   if (r->flows_table) g_string_append(out, "<a href=\"#flows\">Flows</a>");
   if (r->links_table) g_string_append(out, "<a href=\"#links\">Links</a>");
   if (r->scenario_text) g_string_append(out, "<a href=\"#scenario\">Scenario</a>");
@@ -1224,9 +1431,34 @@ char *ws_report_html(const ws_report *r) {
                              "<p class=\"nodata\">%u nodes: too many to draw (at most "
                              "%u).</p>\n",
                              r->nodes->len, REPORT_MAX_MAP_NODES);
-    else if (r->nodes->len)
-      rp_map_render(out, (const ws_report_node *)(void *)r->nodes->data, r->nodes->len,
-                    (const ws_report_edge *)(void *)r->edges->data, r->edges->len);
+    else if (r->nodes->len) {
+      rp_track *tracks = tracks_for_map(r);
+      rp_map_render_mobility(out, (const ws_report_node *)(void *)r->nodes->data, r->nodes->len,
+                             (const ws_report_edge *)(void *)r->edges->data, r->edges->len,
+                             tracks, placed ? r->tracks->len : 0,
+                             (const rp_mark *)(void *)r->marks->data, placed ? r->marks->len : 0);
+      for (unsigned i = 0; i < r->tracks->len; i++)
+        g_free((double *)tracks[i].x_m);
+      g_free(tracks);
+    }
+    if (placed && r->tracks->len)
+      g_string_append(out, "<p class=\"note\">Thin lines: the track of each moving UE (its "
+                           "position every metrics interval), in its colour; its dot is where "
+                           "it ended.</p>\n");
+    if (placed && r->n_tracks_total > r->tracks->len)
+      g_string_append_printf(out,
+                             "<p class=\"note\">The tracks of the first %u of %u moving UEs "
+                             "are drawn; every position is in timeseries.csv.</p>\n",
+                             r->tracks->len, r->n_tracks_total);
+    if (placed && r->marks->len)
+      g_string_append(out, "<p class=\"note\">Diamonds: where a handover started; crosses: "
+                           "radio link failures and re-establishments (the rows of the "
+                           "handovers table).</p>\n");
+    if (placed && r->n_marks_total > r->marks->len)
+      g_string_append_printf(out,
+                             "<p class=\"note\">The first %u of %u handover rows are marked; "
+                             "all are in handovers.csv.</p>\n",
+                             r->marks->len, r->n_marks_total);
     if (placed)
       g_string_append(out, "<p class=\"note\">Positioned nodes are drawn where they are, north "
                            "up, at the same scale on both axes.</p>\n");
@@ -1258,6 +1490,15 @@ char *ws_report_html(const ws_report *r) {
                          "end of the run. Every column, and one row per UE, is in cells.csv "
                          "and ues.csv (docs/outputs.md).</p>\n");
     g_string_append_len(out, r->cells_table->str, r->cells_table->len);
+    g_string_append(out, "</section>\n");
+  }
+  if (r->handovers_table) {
+    section_begin(out, "handovers", "Handovers");
+    g_string_append(out, "<p class=\"note\">Handovers, radio link failures and "
+                         "re-establishments in time order, as in handovers.csv; RSRPs of the "
+                         "serving cell (layer-3 filtered for a handover) and of the target. "
+                         "\u2013: none.</p>\n");
+    g_string_append_len(out, r->handovers_table->str, r->handovers_table->len);
     g_string_append(out, "</section>\n");
   }
   if (r->flows_table) {
@@ -1310,8 +1551,12 @@ bool ws_report_write_run(const char *path, const ws_scenario *sc, const ws_world
   /* Cells and UEs first, where they stand; network nodes of the same name
    * (a UE is also an IP host) are not drawn twice. */
   GHashTable *placed = g_hash_table_new(g_str_hash, g_str_equal);
-  if (n_cells > 0)
+  if (n_cells > 0) {
     add_radio_with(r, cells, n_cells, ues, n_ues, ws_world_coverage(w), placed);
+    unsigned n_ho;
+    const ws_handover_row *ho = ws_world_handovers(w, &n_ho);
+    ws_report_add_mobility(r, ues, n_ues, ho, n_ho, ws_world_series(w));
+  }
   map_add_net_with(r, ws_world_net(w), placed);
   g_hash_table_destroy(placed);
   unsigned n_flows, n_links;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of report.html, in TAP for prove: scenarios/default.ini,
-# bufferbloat.ini and hex-7x3.ini (cells) run, and a small sweep; each report opens in headless
+# bufferbloat.ini, hex-7x3.ini (cells) and handover-line.ini (a UE driving
+# from cell A to cell B: track, handover mark, handovers table) run, and a small sweep; each report opens in headless
 # Chromium with the network unreachable, must load without a console message
 # (the page has no script: any message is a failed load or an error), and
 # every expected chart must be in the parsed DOM with drawn lines; a run's
@@ -90,8 +91,11 @@ check_page() {
 # CDF, the radio time series).
 charts_hex_7x3="map grid-coverage-sinr grid-coverage-server chart-cdf-ue-throughput chart-ts-sinr_db chart-ts-rb_utilisation_dl"
 charts_default="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-cdf-delay chart-cdf-throughput"
+charts_handover_line="map grid-coverage-sinr chart-ts-x_m chart-ts-sinr_db chart-cdf-ue-throughput"
+# Elements (any tag) the handover-line page must have, in the parsed DOM.
+ids_handover_line="map-tracks map-handovers handovers-table"
 charts_bufferbloat="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-ts-cwnd_bytes chart-ts-bytes_in_flight chart-ts-srtt_s chart-ts-rtt_s chart-cdf-rtt chart-cdf-throughput"
-for sc in default bufferbloat hex-7x3; do
+for sc in default bufferbloat hex-7x3 handover-line; do
   dir="$out/$sc"
   if ! "$WISIM" run "scenarios/$sc.ini" -o "$dir" -q 2>"$tmp/$sc.err"; then
     not_ok "$sc: wisim run" "$(head -3 "$tmp/$sc.err")"
@@ -109,6 +113,20 @@ for sc in default bufferbloat hex-7x3; do
   else not_ok "$sc: report.html identical when run again" "$(cmp "$dir/report.html" "$tmp/$sc-again/report.html")"; fi
   charts=charts_${sc//-/_}
   check_page "$sc" "$dir/report.html" ${!charts}
+  ids=ids_${sc//-/_}
+  if [ -n "${!ids:-}" ]; then
+    missing=""
+    for id in ${!ids}; do
+      grep -q "id=\"$id\"" "$out/$sc.dom" || missing="$missing $id"
+    done
+    if [ -z "$missing" ]; then ok "$sc: elements present (${!ids})"
+    else not_ok "$sc: elements present" "missing:$missing"; fi
+    # The car's one handover: a track drawn and its mark on the map.
+    drawn=$(perl -0ne '/<g id="map-tracks">(.*?)<\/g>/s and print scalar(() = $1 =~ /class="track"[^>]*d="M[^"]* L/g)' "$out/$sc.dom")
+    marks=$(perl -0ne '/<g id="map-handovers">(.*?)<\/g>/s and print scalar(() = $1 =~ /class="ho"/g)' "$out/$sc.dom")
+    if [ "${drawn:-0}" -ge 1 ] && [ "${marks:-0}" -ge 1 ]; then ok "$sc: track ($drawn) and handover marks ($marks) drawn"
+    else not_ok "$sc: track and handover marks drawn" "tracks ${drawn:-0}, marks ${marks:-0}"; fi
+  fi
 done
 
 # ---- a sweep ------------------------------------------------------------------

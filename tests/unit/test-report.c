@@ -653,6 +653,182 @@ static void test_no_series(void) {
   g_free(text);
 }
 
+/* ---- mobility ---------------------------------------------------------------------- */
+
+/* The numbers after `after` in "M<x> <y>" form: the first point of a path. */
+static void first_xy(const char *after, double *x, double *y) {
+  const char *m = strstr(after, "d=\"M");
+  g_assert_nonnull(m);
+  char *end;
+  *x = g_ascii_strtod(m + 4, &end);
+  *y = g_ascii_strtod(end, NULL);
+}
+
+static void test_mobility(void) {
+  /* Two cells 1 km apart on the x axis, ue/0 walking east from (100, 0) to
+   * (900, 0) and handing over at (500, 0), ue/1 static; 150 rows in
+   * handovers.csv (140 handovers, 10 failures): the run facts sum the UE
+   * rows, the table holds 100 rows and says 50 more are in the CSV, the
+   * track and the marks are drawn in the map's frame. */
+  ws_cell_stats cells[2] = {
+      {.name = "A", .site = -1, .x_m = 0, .y_m = 0, .azimuth_deg = NAN},
+      {.name = "B", .site = -1, .x_m = 1000, .y_m = 0, .azimuth_deg = NAN},
+  };
+  ws_ue_stats ues[2] = {
+      {.name = "ue/0", .cell = "B", .x_m = 900, .y_m = 0, .handovers = 140, .pingpongs = 7,
+       .rlfs = 10, .reestablishments = 9, .interruption_s = 1.5},
+      {.name = "ue/1", .cell = "A", .x_m = 100, .y_m = 300, .handovers = 0},
+  };
+  enum { ROWS = 150 };
+  ws_handover_row rows[ROWS];
+  for (unsigned i = 0; i < ROWS; i++) {
+    bool ho = i < 140;
+    rows[i] = (ws_handover_row){.time_ns = (ws_time)(i + 1) * 1000000,
+                                .ue = "ue/0",
+                                .from_cell = ho ? "A" : NULL,
+                                .to_cell = ho ? "B" : NULL,
+                                .kind = ho ? "handover" : "rlf",
+                                .x_m = ho ? 500 : 100, /* failures where ue/1 stands */
+                                .y_m = ho ? 0 : 300,
+                                .serving_rsrp_dbm = -90,
+                                .target_rsrp_dbm = ho ? -85 : NAN};
+  }
+  ws_series *s = ws_series_new();
+  for (unsigned t = 0; t <= 8; t++) {
+    ws_time at = (ws_time)t * 1000000000;
+    ws_series_add(s, at, "ue ue/0", "sinr_db", 3);
+    /* x and y of one instant in either order. */
+    if (t % 2) {
+      ws_series_add(s, at, "ue ue/0", "y_m", 0);
+      ws_series_add(s, at, "ue ue/0", "x_m", 100 + 100.0 * t);
+    } else {
+      ws_series_add(s, at, "ue ue/0", "x_m", 100 + 100.0 * t);
+      ws_series_add(s, at, "ue ue/0", "y_m", 0);
+    }
+    ws_series_add(s, at, "ue ue/1", "sinr_db", 5); /* static: no track */
+  }
+  ws_report *r = ws_report_new("mobility");
+  ws_report_add_fact(r, "Seed", "1");
+  ws_report_add_radio(r, cells, 2, ues, 2, NULL);
+  ws_report_add_mobility(r, ues, 2, rows, ROWS, s);
+  char *html = ws_report_html(r);
+  g_assert_nonnull(strstr(html, "<tr><th>Handovers</th><td>140</td></tr>"));
+  g_assert_nonnull(strstr(html, "<th>Ping-pong handovers (of the handovers)</th><td>7</td>"));
+  g_assert_nonnull(strstr(html, "<th>Radio link failures</th><td>10</td>"));
+  g_assert_nonnull(strstr(html, "<th>Re-establishments</th><td>9</td>"));
+  g_assert_nonnull(strstr(html, "<th>Service interruption</th><td>1.500 s"));
+  g_assert_nonnull(strstr(html, "<a href=\"#handovers\">Handovers</a>"));
+  /* The table: 100 rows, the first at 1 ms, the last at 100 ms. */
+  const char *tab = strstr(html, "<table id=\"handovers-table\">");
+  g_assert_nonnull(tab);
+  char *table = g_strndup(tab, strstr(tab, "</table>") - tab);
+  g_assert_cmpuint(count(table, "<tr>"), ==, 1 + 100);
+  g_assert_nonnull(strstr(table, "<tr><td class=\"n\">0.001</td><td>ue/0</td><td>A</td><td>B</td>"
+                                 "<td>handover</td><td class=\"n\">500.0</td>"));
+  g_assert_nonnull(strstr(table, "<td class=\"n\">0.100</td>"));
+  g_assert_null(strstr(table, "<td class=\"n\">0.101</td>"));
+  g_free(table);
+  g_assert_nonnull(strstr(html, "The first 100 of 150 rows; the other 50 are in handovers.csv."));
+  /* The map: one track (ue/0, coloured like its serving cell B, group 1)
+   * and 150 marks, with their key. */
+  char *map = svg_by_id(html, "map");
+  const char *tracks = strstr(map, "<g id=\"map-tracks\">");
+  g_assert_nonnull(tracks);
+  g_assert_cmpuint(count(map, "<path class=\"track\""), ==, 1 + 1);
+  g_assert_cmpuint(count(tracks, " L"), >=, 8);
+  g_assert_nonnull(strstr(map, "<title>ue/0 (track)</title>"));
+  g_assert_null(strstr(map, "ue/1 (track)"));
+  const char *ue0 = strstr(map, "<circle class=\"ue\" r=\"4.5\" cx=\"");
+  g_assert_nonnull(ue0);
+  char *fill0 = g_strdup_printf("stroke=\"%.7s\"", strstr(ue0, "fill=\"") + 6);
+  g_assert_nonnull(strstr(tracks, fill0));
+  g_free(fill0);
+  g_assert_cmpuint(count(map, "<path class=\"ho\""), ==, 140 + 1);
+  g_assert_cmpuint(count(map, "<path class=\"rlf\""), ==, 10 + 1);
+  g_assert_nonnull(strstr(map, "<g id=\"map-handovers\">"));
+  /* Same frame as the nodes: the track starts west of where it ends (ue/0's
+   * dot, x = 900) and the handover diamond is half-way between the cells,
+   * on their line. */
+  double tx, ty, hx, hy;
+  first_xy(tracks, &tx, &ty);
+  first_xy(strstr(map, "<path class=\"ho\""), &hx, &hy);
+  double ux = g_ascii_strtod(ue0 + strlen("<circle class=\"ue\" r=\"4.5\" cx=\""), NULL);
+  double uy = g_ascii_strtod(strstr(ue0, "cy=\"") + 4, NULL);
+  const char *cell_a = strstr(map, "<path class=\"cell\" d=\"M");
+  const char *cell_b = strstr(cell_a + 1, "<path class=\"cell\" d=\"M");
+  double ax, ay, bx, by;
+  first_xy(cell_a, &ax, &ay);
+  first_xy(cell_b, &bx, &by);
+  /* Positions are written to 0.1 px. */
+  g_assert_cmpfloat(fabs(ty - uy), <, 0.11);
+  g_assert_cmpfloat(tx, <, ux);
+  g_assert_cmpfloat(fabs(hx - (ax + bx) / 2), <, 0.11);
+  g_assert_cmpfloat(fabs((hy + 4.5) - (ay + 9)), <, 0.11); /* diamond top, triangle apex */
+  /* North is up for the marks too: the failures' crosses are centred on
+   * ue/1's dot (100, 300). */
+  const char *ue1 = strstr(ue0 + 1, "<circle class=\"ue\" r=\"4.5\" cx=\"");
+  double u1x = g_ascii_strtod(ue1 + strlen("<circle class=\"ue\" r=\"4.5\" cx=\""), NULL);
+  double u1y = g_ascii_strtod(strstr(ue1, "cy=\"") + 4, NULL);
+  double rx, ry;
+  first_xy(strstr(map, "<path class=\"rlf\""), &rx, &ry);
+  g_assert_cmpfloat(u1y, <, uy - 50);
+  g_assert_cmpfloat(fabs(rx + 3.5 - u1x), <, 0.11);
+  g_assert_cmpfloat(fabs(ry + 3.5 - u1y), <, 0.11);
+  g_free(map);
+  g_free(html);
+  ws_report_free(r);
+  ws_series_free(s);
+
+  /* Nobody moved: no facts, no table, no tracks or marks. */
+  ues[0].handovers = ues[0].pingpongs = ues[0].rlfs = ues[0].reestablishments = 0;
+  ues[0].interruption_s = 0;
+  r = ws_report_new("static");
+  ws_report_add_fact(r, "Seed", "1");
+  ws_report_add_radio(r, cells, 2, ues, 2, NULL);
+  ws_report_add_mobility(r, ues, 2, NULL, 0, NULL);
+  html = ws_report_html(r);
+  g_assert_null(strstr(html, "<th>Handovers</th>"));
+  g_assert_null(strstr(html, "handovers-table"));
+  g_assert_null(strstr(html, "map-tracks"));
+  g_assert_null(strstr(html, "map-handovers"));
+  g_free(html);
+  ws_report_free(r);
+}
+
+static void test_mobility_limits(void) {
+  /* 105 moving UEs of 500 positions each: 100 tracks drawn, a note saying
+   * so, each thinned to at most 400 points (keeping its last). */
+  enum { N = 105, T = 500 };
+  ws_series *s = ws_series_new();
+  for (unsigned t = 0; t < T; t++)
+    for (unsigned u = 0; u < N; u++) {
+      char entity[32];
+      g_snprintf(entity, sizeof entity, "ue w/%u", u);
+      ws_series_add(s, (ws_time)t * 1000000, entity, "x_m", t);
+      ws_series_add(s, (ws_time)t * 1000000, entity, "y_m", u);
+    }
+  ws_cell_stats cell = {.name = "A", .site = -1, .azimuth_deg = NAN};
+  ws_report *r = ws_report_new("many");
+  ws_report_add_radio(r, &cell, 1, NULL, 0, NULL);
+  ws_report_add_mobility(r, NULL, 0, NULL, 0, s);
+  char *html = ws_report_html(r);
+  char *map = svg_by_id(html, "map");
+  g_assert_cmpuint(count(map, "<path class=\"track\""), ==, 100 + 1);
+  g_assert_nonnull(strstr(map, "<title>w/99 (track)</title>"));
+  g_assert_null(strstr(map, "<title>w/100 (track)</title>"));
+  g_assert_nonnull(strstr(html, "The tracks of the first 100 of 105 moving UEs are drawn"));
+  const char *t0 = strstr(map, "<path class=\"track\"");
+  char *path = g_strndup(t0, strstr(t0, "\">") - t0);
+  g_assert_cmpuint(count(path, " L") + 1, <=, 400);
+  g_assert_cmpuint(count(path, " L") + 1, >=, 250);
+  g_free(path);
+  g_assert_cmpuint(strlen(html), <, 2000000);
+  g_free(map);
+  g_free(html);
+  ws_report_free(r);
+  ws_series_free(s);
+}
+
 /* ---- the sweep report -------------------------------------------------------------- */
 
 static char *write_tmp(const char *dir, const char *name, const char *text) {
@@ -809,5 +985,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/report/limits", test_limits);
   g_test_add_func("/report/no-series", test_no_series);
   g_test_add_func("/report/sweep", test_sweep);
+  g_test_add_func("/report/mobility", test_mobility);
+  g_test_add_func("/report/mobility-limits", test_mobility_limits);
   return g_test_run();
 }
