@@ -591,6 +591,8 @@ void ws_report_add_series(ws_report *r, const ws_series *s) {
     const char *entity, *metric;
     double value;
     ws_series_row(s, i, &t, &entity, &metric, &value);
+    /* Positions against time say little: the map draws them as tracks. */
+    if (!strcmp(metric, "x_m") || !strcmp(metric, "y_m")) continue;
     ts_family *f = g_hash_table_lookup(families, metric);
     if (!f) {
       f = g_new0(ts_family, 1);

@@ -91,7 +91,7 @@ check_page() {
 # CDF, the radio time series).
 charts_hex_7x3="map grid-coverage-sinr grid-coverage-server chart-cdf-ue-throughput chart-ts-sinr_db chart-ts-rb_utilisation_dl"
 charts_default="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-cdf-delay chart-cdf-throughput"
-charts_handover_line="map grid-coverage-sinr chart-ts-x_m chart-ts-sinr_db chart-cdf-ue-throughput"
+charts_handover_line="map grid-coverage-sinr chart-ts-speed_mps chart-ts-sinr_db chart-cdf-ue-throughput"
 # Elements (any tag) the handover-line page must have, in the parsed DOM.
 ids_handover_line="map-tracks map-handovers handovers-table"
 charts_bufferbloat="map chart-ts-throughput_bps chart-ts-queue_packets chart-ts-utilisation chart-ts-cwnd_bytes chart-ts-bytes_in_flight chart-ts-srtt_s chart-ts-rtt_s chart-cdf-rtt chart-cdf-throughput"
