@@ -1375,6 +1375,17 @@ static void section_begin(GString *out, const char *id, const char *title) {
   g_string_append(out, "</h2>\n");
 }
 
+/* A section holding a prepared table (nothing when table is NULL), with
+ * its note above. */
+static void table_section(GString *out, const GString *table, const char *id, const char *title,
+                          const char *note) {
+  if (!table) return;
+  section_begin(out, id, title);
+  g_string_append_printf(out, "<p class=\"note\">%s</p>\n", note);
+  g_string_append_len(out, table->str, table->len);
+  g_string_append(out, "</section>\n");
+}
+
 char *ws_report_html(const ws_report *r) {
   g_return_val_if_fail(r != NULL, NULL);
   GString *out = g_string_new(NULL);
@@ -1486,39 +1497,20 @@ char *ws_report_html(const ws_report *r) {
       rp_chart_render(out, g_ptr_array_index(r->dist_charts, i));
     g_string_append(out, "</section>\n");
   }
-  if (r->cells_table) {
-    section_begin(out, "cells", "Cells");
-    g_string_append(out, "<p class=\"note\">Over the measured window; UEs attached at the "
-                         "end of the run. Every column, and one row per UE, is in cells.csv "
-                         "and ues.csv (docs/outputs.md).</p>\n");
-    g_string_append_len(out, r->cells_table->str, r->cells_table->len);
-    g_string_append(out, "</section>\n");
-  }
-  if (r->handovers_table) {
-    section_begin(out, "handovers", "Handovers");
-    g_string_append(out, "<p class=\"note\">Handovers, radio link failures and "
-                         "re-establishments in time order, as in handovers.csv; RSRPs of the "
-                         "serving cell (layer-3 filtered for a handover) and of the target. "
-                         "\u2013: none.</p>\n");
-    g_string_append_len(out, r->handovers_table->str, r->handovers_table->len);
-    g_string_append(out, "</section>\n");
-  }
-  if (r->flows_table) {
-    section_begin(out, "flows", "Flows");
-    g_string_append(out, "<p class=\"note\">Over the measured window (after warmup); every "
-                         "column, at full precision, is in flows.csv (docs/outputs.md). "
-                         "\u2013 means not defined (e.g. no packet received).</p>\n");
-    g_string_append_len(out, r->flows_table->str, r->flows_table->len);
-    g_string_append(out, "</section>\n");
-  }
-  if (r->links_table) {
-    section_begin(out, "links", "Links");
-    g_string_append(out, "<p class=\"note\">One row per direction, over the measured window; "
-                         "the mean queue counts the packet being transmitted. Every column "
-                         "is in links.csv.</p>\n");
-    g_string_append_len(out, r->links_table->str, r->links_table->len);
-    g_string_append(out, "</section>\n");
-  }
+  table_section(out, r->cells_table, "cells", "Cells",
+                "Over the measured window; UEs attached at the end of the run. Every column, "
+                "and one row per UE, is in cells.csv and ues.csv (docs/outputs.md).");
+  table_section(out, r->handovers_table, "handovers", "Handovers",
+                "Handovers, radio link failures and re-establishments in time order, as in "
+                "handovers.csv; RSRPs of the serving cell (layer-3 filtered for a handover) "
+                "and of the target. \u2013: none.");
+  table_section(out, r->flows_table, "flows", "Flows",
+                "Over the measured window (after warmup); every column, at full precision, is "
+                "in flows.csv (docs/outputs.md). \u2013 means not defined (e.g. no packet "
+                "received).");
+  table_section(out, r->links_table, "links", "Links",
+                "One row per direction, over the measured window; the mean queue counts the "
+                "packet being transmitted. Every column is in links.csv.");
   if (r->scenario_text) {
     section_begin(out, "scenario", "Scenario as run");
     g_string_append(out, "<pre class=\"scenario\">");
