@@ -266,6 +266,11 @@ double ws_cellnet_ue_ul_throughput_bps(const ws_cellnet *cn, uint32_t ue); /* da
 double ws_cellnet_ue_ul_bler(const ws_cellnet *cn, uint32_t ue);
 double ws_cellnet_cell_rb_utilisation(const ws_cellnet *cn, uint32_t cell);
 double ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell); /* decoded TB bits */
+/* The uplink's: RBs granted / RBs available, decoded TB bits / time; and
+ * the cell's DL first-transmission BLER. */
+double ws_cellnet_cell_ul_rb_utilisation(const ws_cellnet *cn, uint32_t cell);
+double ws_cellnet_cell_ul_throughput_bps(const ws_cellnet *cn, uint32_t cell);
+double ws_cellnet_cell_bler(const ws_cellnet *cn, uint32_t cell);
 /* decoded TB bits / (time x channel bandwidth), bit/s/Hz. */
 double ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell);
 

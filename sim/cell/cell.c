@@ -1288,6 +1288,27 @@ ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell)
 }
 
 double
+ws_cellnet_cell_ul_rb_utilisation(const ws_cellnet *cn, uint32_t cell)
+{
+  const ws_cellnet_cell_stats *s = &cn->cells[cell].st;
+  return s->rbs_available ? (double)s->ul_rbs_used / (double)s->rbs_available : NAN;
+}
+
+double
+ws_cellnet_cell_ul_throughput_bps(const ws_cellnet *cn, uint32_t cell)
+{
+  double t = elapsed_s(cn);
+  return t > 0 ? (double)cn->cells[cell].st.ul_decoded_bits / t : NAN;
+}
+
+double
+ws_cellnet_cell_bler(const ws_cellnet *cn, uint32_t cell)
+{
+  const ws_cellnet_cell_stats *s = &cn->cells[cell].st;
+  return s->first_tx ? (double)s->first_tx_errors / (double)s->first_tx : NAN;
+}
+
+double
 ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell)
 {
   return ws_cellnet_cell_throughput_bps(cn, cell) / cn->cfg.carrier.bandwidth_hz;

@@ -1180,7 +1180,6 @@ static void make_coverage(ws_world_radio *r) {
                          .cell = r->cov_cell, .cell_names = r->cell_names};
 }
 
-static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : NAN; }
 
 void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
   g_return_if_fail(r != NULL && !r->finished);
@@ -1203,13 +1202,14 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
     row->bandwidth_hz = r->carrier.bandwidth_hz;
     row->ues = s->ues;
     row->ues_out_of_coverage = s->out_of_coverage;
-    row->rb_utilisation_dl = ratio(s->rbs_used, s->rbs_available);
-    row->rb_utilisation_ul = r->uplink ? ratio(s->ul_rbs_used, s->rbs_available) : NAN;
-    row->throughput_dl_bps = window_s > 0 ? (double)s->decoded_bits / window_s : NAN;
-    row->throughput_ul_bps = r->uplink && window_s > 0 ? (double)s->ul_decoded_bits / window_s : NAN;
+    /* The engine's figures: its slots since the last reset are the window. */
+    row->rb_utilisation_dl = ws_cellnet_cell_rb_utilisation(cn, c);
+    row->rb_utilisation_ul = r->uplink ? ws_cellnet_cell_ul_rb_utilisation(cn, c) : NAN;
+    row->throughput_dl_bps = ws_cellnet_cell_throughput_bps(cn, c);
+    row->throughput_ul_bps = r->uplink ? ws_cellnet_cell_ul_throughput_bps(cn, c) : NAN;
     row->spectral_efficiency_dl = row->throughput_dl_bps / row->bandwidth_hz;
     row->spectral_efficiency_ul = row->throughput_ul_bps / row->bandwidth_hz;
-    row->bler_dl = ratio(s->first_tx_errors, s->first_tx);
+    row->bler_dl = ws_cellnet_cell_bler(cn, c);
     row->harq_retx_dl = s->retx;
     row->on_fraction = window_s > 0 ? 1.0 - ws_time_to_s(cell->off_ns) / window_s : NAN;
   }
@@ -1235,10 +1235,10 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
     row->geometry_sinr_db = ws_medium_wideband_sinr_db(r->m, u, ref);
     row->sinr_db = ws_cellnet_ue_mean_sinr_db(cn, u);
     row->cqi_mean = ws_cellnet_ue_mean_cqi(cn, u);
-    row->throughput_dl_bps = window_s > 0 ? (double)s->data_bits / window_s : NAN;
-    row->throughput_ul_bps = r->uplink && window_s > 0 ? (double)s->ul.data_bits / window_s : NAN;
-    row->bler_dl = ratio(s->first_tx_errors, s->first_tx);
-    row->bler_ul = ratio(s->ul.first_tx_errors, s->ul.first_tx);
+    row->throughput_dl_bps = ws_cellnet_ue_dl_throughput_bps(cn, u);
+    row->throughput_ul_bps = r->uplink ? ws_cellnet_ue_ul_throughput_bps(cn, u) : NAN;
+    row->bler_dl = ws_cellnet_ue_bler(cn, u);
+    row->bler_ul = ws_cellnet_ue_ul_bler(cn, u);
     row->harq_retx_dl = s->retx;
     row->harq_retx_ul = s->ul.retx;
     row->drops_dl = s->buffer_drops + s->reassembly_drops;
