@@ -212,6 +212,9 @@ int32_t ws_cellnet_best_cell(const ws_cellnet *cn, uint32_t ue);
  * when it returns (that is the caller's or a handover's business). */
 void ws_cellnet_set_cell_on(ws_cellnet *cn, uint32_t cell, bool on);
 bool ws_cellnet_cell_is_on(const ws_cellnet *cn, uint32_t cell);
+/* The same for every cell at once: [n_cells], owned by the engine, valid
+ * until the next switch (for ws_medium_wideband_sinr_db and _rsrq_db). */
+const bool *ws_cellnet_cells_on(const ws_cellnet *cn);
 
 /* Moves ue to cell (>= 0, a cell that is on) or detaches it (cell = -1:
  * out of service, scheduled nowhere, its packets refused and counted as

@@ -145,8 +145,10 @@ void ws_medium_ul_sinr(ws_medium *m, int64_t t_ns, const int32_t *rb_ue, const d
                        double *sinr_lin);
 
 /* Wideband (geometry) SINR of ue from serving, dB: large-scale powers, no
- * fading, every other cell transmitting on every RB, culling ignored. */
-double ws_medium_wideband_sinr_db(const ws_medium *m, uint32_t ue, uint32_t serving);
+ * fading, every other cell with on[c] (on NULL: every cell) transmitting on
+ * every RB, culling ignored. */
+double ws_medium_wideband_sinr_db(const ws_medium *m, uint32_t ue, uint32_t serving,
+                                  const bool *on);
 /* The best server at a point, for coverage maps: a receiver at (x, y) and
  * height_m with the radio's noise figure, large-scale powers without
  * shadowing or fading (3GPP models: the more likely LOS state there), every

@@ -77,7 +77,6 @@ typedef struct {
 
 /* One cell. */
 typedef struct {
-  bool on;
   /* its settings (cfg's unless ws_cellnet_set_cell_params) */
   const char *sched_name; /* the registry's string */
   ws_time pf_window_ns, cqi_period_ns, cqi_delay_ns;
@@ -110,6 +109,7 @@ struct ws_cellnet {
   double *ul_power;     /* [n_ues] UL transmit power this slot, dBm */
   double *ul_sinr;      /* [n_cells * n_rb] */
   uint64_t *on_mask;    /* [n_cells * words] all ones for cells that are on */
+  bool *cell_on;        /* [n_cells] the cells that are on */
   uint32_t n_off;       /* cells that are off */
   ws_cellnet_drop_fn drop_fn;
   double cqi_bits[WS_PHY_N_CQI]; /* bits per RB at the MCS of each CQI */
@@ -290,9 +290,10 @@ ws_cellnet_new(ws_sim *sim, ws_medium *m, const ws_cellnet_config *cfg)
   for (uint32_t r = 0; r < cn->n_rb; r++)
     cn->rb_sb[r] = ws_medium_subband_of_rb(m, r);
   cn->on_mask = g_new0(uint64_t, (size_t)cn->n_cells * cn->words);
+  cn->cell_on = g_new0(bool, cn->n_cells + 1);
   for (uint32_t c = 0; c < cn->n_cells; c++) {
     cn_cell *cl = &cn->cells[c];
-    cl->on = true;
+    cn->cell_on[c] = true;
     for (uint32_t r = 0; r < cn->n_rb; r++)
       cn->on_mask[(size_t)c * cn->words + r / 64] |= UINT64_C(1) << (r % 64);
     cl->sched_name = registry_name(sname);
@@ -362,6 +363,7 @@ ws_cellnet_free(ws_cellnet *cn)
   g_free(cn->ul_sinr);
   g_free(cn->rb_sb);
   g_free(cn->on_mask);
+  g_free(cn->cell_on);
   g_free(cn);
 }
 
@@ -373,7 +375,7 @@ ws_cellnet_attach(ws_cellnet *cn, uint32_t ue, int32_t cell)
   g_return_val_if_fail(cell < 0 || (uint32_t)cell < cn->n_cells, false);
   if (cell < 0) /* out of coverage or not: reported as such at start */
     cell = strongest_on(cn, ue);
-  if (cell >= 0 && !cn->cells[cell].on)
+  if (cell >= 0 && !cn->cell_on[cell])
     return false;
   cn->ues[ue].cell = cell < 0 ? WS_CELLNET_NO_CELL : (uint32_t)cell;
   cn->ues[ue].st.cell = cn->ues[ue].cell;
@@ -820,7 +822,7 @@ schedule_cell(ws_cellnet *cn, uint32_t c, ws_time now)
   memset(act, 0, cn->words * sizeof *act);
   cl->res = NULL;
   cl->st.slots++;
-  if (!cl->on)
+  if (!cn->cell_on[c])
     return; /* no UEs (detached when it went off), no RBs available */
   cl->st.rbs_available += cn->n_rb;
   if (cl->n_ue == 0)
@@ -1357,26 +1359,6 @@ ws_cellnet_set_ue_pmax(ws_cellnet *cn, uint32_t ue, double pmax_dbm)
   return true;
 }
 
-/* Wideband (geometry) SINR of ue from serving, dB, with the cells that are
- * on interfering on every RB: ws_medium_wideband_sinr_db restricted to
- * them. A cell's per-RB power is its RSRP (per RE) + 10 log10(12). */
-static double
-wideband_sinr_on_db(const ws_cellnet *cn, uint32_t ue, uint32_t serving)
-{
-  double s_mw = 0, i_mw = 0;
-  for (uint32_t c = 0; c < cn->n_cells; c++) {
-    if (!cn->cells[c].on && c != serving)
-      continue;
-    double mw = pow(10, (ws_medium_rsrp_dbm(cn->m, ue, c) + 10 * log10(12.0)) / 10);
-    if (c == serving)
-      s_mw = mw;
-    else
-      i_mw += mw;
-  }
-  double noise_mw = pow(10, ws_medium_dl_noise_rb_dbm(cn->m, ue) / 10);
-  return 10 * log10(s_mw / (noise_mw + i_mw));
-}
-
 /* The cell that is on with the strongest RSRP at ue (ties: the lowest
  * index), or -1 when every cell is off. */
 static int32_t
@@ -1385,7 +1367,7 @@ strongest_on(const ws_cellnet *cn, uint32_t ue)
   int32_t best = -1;
   double best_dbm = -INFINITY;
   for (uint32_t c = 0; c < cn->n_cells; c++) {
-    if (!cn->cells[c].on)
+    if (!cn->cell_on[c])
       continue;
     double p = ws_medium_rsrp_dbm(cn->m, ue, c);
     if (best < 0 || p > best_dbm) { /* ties: the lowest index */
@@ -1404,7 +1386,8 @@ ws_cellnet_best_cell(const ws_cellnet *cn, uint32_t ue)
   int32_t best = strongest_on(cn, ue);
   /* The best cell by RSRP has the best geometry SINR (the total received
    * power is the same for every choice), so checking it suffices. */
-  if (best >= 0 && wideband_sinr_on_db(cn, ue, (uint32_t)best) < ws_phy_cqi_threshold_db(1))
+  if (best >= 0 &&
+      ws_medium_wideband_sinr_db(cn->m, ue, (uint32_t)best, cn->cell_on) < ws_phy_cqi_threshold_db(1))
     return -1;
   return best;
 }
@@ -1415,9 +1398,9 @@ ws_cellnet_set_cell_on(ws_cellnet *cn, uint32_t cell, bool on)
 {
   g_return_if_fail(cn && cell < cn->n_cells && !cn->in_slot);
   cn_cell *cl = &cn->cells[cell];
-  if (cl->on == on)
+  if (cn->cell_on[cell] == on)
     return;
-  cl->on = on;
+  cn->cell_on[cell] = on;
   cn->n_off += on ? -1u : 1u;
   uint64_t *mask = cn->on_mask + (size_t)cell * cn->words;
   memset(mask, 0, cn->words * sizeof *mask);
@@ -1437,11 +1420,18 @@ ws_cellnet_set_cell_on(ws_cellnet *cn, uint32_t cell, bool on)
 }
 
 /* Whether a cell is on; see cell.h. */
+const bool *
+ws_cellnet_cells_on(const ws_cellnet *cn)
+{
+  g_return_val_if_fail(cn, NULL);
+  return cn->cell_on;
+}
+
 bool
 ws_cellnet_cell_is_on(const ws_cellnet *cn, uint32_t cell)
 {
   g_return_val_if_fail(cn && cell < cn->n_cells, false);
-  return cn->cells[cell].on;
+  return cn->cell_on[cell];
 }
 
 /* Moves or detaches a UE; see cell.h. Not from inside the engine's own
@@ -1451,7 +1441,7 @@ ws_cellnet_move_ue(ws_cellnet *cn, uint32_t ue, int32_t cell, bool keep_buffers)
 {
   g_return_val_if_fail(cn && ue < cn->n_ues && !cn->in_slot, false);
   g_return_val_if_fail(cell < 0 || (uint32_t)cell < cn->n_cells, false);
-  if (cell >= 0 && !cn->cells[cell].on)
+  if (cell >= 0 && !cn->cell_on[cell])
     return false;
   cn_ue *u = &cn->ues[ue];
   ue_reset_link(cn, u, keep_buffers);

@@ -47,7 +47,6 @@ struct ws_ran {
   bool handover;           /* ws_ran_enable_handover was called */
   ws_handover_config ho_cfg;
   double *rsrp, *rsrq;     /* [n_cells] scratch of a measurement */
-  bool *on;                /* [n_cells] scratch: cells that are on */
   ws_ran_event_fn event_fn;
   void *event_ctx;
 };
@@ -140,7 +139,6 @@ ws_ran *ws_ran_new(ws_net *net, ws_medium *m, const ws_cellnet_config *cfg) {
   }
   ran->rsrp = g_new(double, ran->n_cells + 1);
   ran->rsrq = g_new(double, ran->n_cells + 1);
-  ran->on = g_new(bool, ran->n_cells + 1);
   ran->ue_of_node = g_hash_table_new(g_direct_hash, g_direct_equal);
   ran->reest_ns = REESTABLISHMENT_DEFAULT_NS;
   return ran;
@@ -160,7 +158,6 @@ void ws_ran_free(ws_ran *ran) {
   }
   g_free(ran->rsrp);
   g_free(ran->rsrq);
-  g_free(ran->on);
   ws_cellnet_free(ran->cn);
   g_hash_table_destroy(ran->ue_of_node);
   g_free(ran->cell_node);
@@ -429,35 +426,21 @@ void ws_ran_measure(ws_ran *ran) {
   g_return_if_fail(ran != NULL);
   if (!ran->handover) return;
   ws_time now = ws_sim_now(ran->sim);
-  for (uint32_t c = 0; c < ran->n_cells; c++) ran->on[c] = ws_cellnet_cell_is_on(ran->cn, c);
+  const bool *on = ws_cellnet_cells_on(ran->cn);
   for (uint32_t i = 0; i < ran->n_ues; i++) {
     ran_ue *u = &ran->ue[i];
     int32_t serving = ws_cellnet_ue_cell(ran->cn, i);
     if (u->in_handover || u->out_of_service || serving < 0) continue;
-    /* Large-scale RSRP (TS 36.214 5.1.1) of each cell that is on; RSRQ
-     * (5.1.3) = N x RSRP / RSSI with RSSI the total power over N RBs, noise
-     * included (every cell on at full load: ws_medium_rsrq_db, computed
-     * here once per UE); the serving cell's wideband SINR per resource
-     * element against the others and the UE's noise. */
-    double noise_rb_mw = pow(10, ws_medium_dl_noise_rb_dbm(ran->m, i) / 10);
-    double others_mw = 0, serving_mw = 0;
+    /* Large-scale RSRP (TS 36.214 5.1.1) and RSRQ (5.1.3) of each cell
+     * that is on, and the serving cell's wideband SINR against those. */
     for (uint32_t c = 0; c < ran->n_cells; c++) {
-      if (!ran->on[c]) {
-        ran->rsrp[c] = ran->rsrq[c] = NAN;
-        continue;
-      }
-      ran->rsrp[c] = ws_medium_rsrp_dbm(ran->m, i, c);
-      double mw = pow(10, ran->rsrp[c] / 10);
-      if (c == (uint32_t)serving) serving_mw = mw;
-      else others_mw += mw;
+      ran->rsrp[c] = on[c] ? ws_medium_rsrp_dbm(ran->m, i, c) : NAN;
+      ran->rsrq[c] = ws_medium_rsrq_db(ran->m, i, c, on);
     }
-    double rssi_rb_dbm = 10 * log10(noise_rb_mw + 12 * (serving_mw + others_mw));
-    for (uint32_t c = 0; c < ran->n_cells; c++)
-      if (ran->on[c]) ran->rsrq[c] = ran->rsrp[c] - rssi_rb_dbm;
-    double sinr_db = 10 * log10(serving_mw / (others_mw + noise_rb_mw / 12));
+    double sinr_db = ws_medium_wideband_sinr_db(ran->m, i, (uint32_t)serving, on);
     uint32_t target = 0;
     ws_handover_decision d = ws_handover_measure(u->ho, now, ran->rsrp, ran->rsrq, sinr_db, &target);
-    if (d == WS_HO_HANDOVER && ran->on[target]) handover_start(ran, u, (uint32_t)serving, target);
+    if (d == WS_HO_HANDOVER && on[target]) handover_start(ran, u, (uint32_t)serving, target);
     else if (d == WS_HO_RLF) fail(ran, u, serving, ran->rsrp[serving]);
   }
 }

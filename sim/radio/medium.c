@@ -759,13 +759,13 @@ ws_medium_ul_sinr(ws_medium *m, int64_t t_ns, const int32_t *rb_ue, const double
 }
 
 double
-ws_medium_wideband_sinr_db(const ws_medium *m, uint32_t ue, uint32_t serving)
+ws_medium_wideband_sinr_db(const ws_medium *m, uint32_t ue, uint32_t serving, const bool *on)
 {
   g_return_val_if_fail(m != NULL && m->built && ue < m->nu && serving < m->nc, NAN);
   size_t row = (size_t)ue * m->nc;
   double interf = 0;
   for (uint32_t c = 0; c < m->nc; c++)
-    if (c != serving)
+    if (c != serving && (!on || on[c]))
       interf += m->dl_rb_mw[row + c];
   double noise = g_array_index(m->ues, medium_ue, ue).noise_rb_mw;
   return 10 * log10(m->dl_rb_mw[row + serving] / (noise + interf));

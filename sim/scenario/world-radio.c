@@ -880,7 +880,7 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
     if (!ue) break;
     members++;
     uint32_t best = ws_medium_best_cell(r->m, u);
-    if (ws_medium_wideband_sinr_db(r->m, u, best) < cqi1_db) out++;
+    if (ws_medium_wideband_sinr_db(r->m, u, best, NULL) < cqi1_db) out++;
   }
   r->ue_prev = g_new0(wr_ue_prev, r->ues->len + 1);
   r->cell_prev = g_new0(wr_cell_prev, r->cells->len + 1);
@@ -1232,7 +1232,7 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
     row->reestablishments = ms->reestablishments;
     row->interruption_s = ws_time_to_s(ms->interruption_ns + ms->out_of_service_ns);
     row->rsrp_dbm = ws_medium_rsrp_dbm(r->m, u, ref);
-    row->geometry_sinr_db = ws_medium_wideband_sinr_db(r->m, u, ref);
+    row->geometry_sinr_db = ws_medium_wideband_sinr_db(r->m, u, ref, NULL);
     row->sinr_db = ws_cellnet_ue_mean_sinr_db(cn, u);
     row->cqi_mean = ws_cellnet_ue_mean_cqi(cn, u);
     row->throughput_dl_bps = ws_cellnet_ue_dl_throughput_bps(cn, u);

@@ -145,7 +145,7 @@ run(double sim_s, uint32_t rings, uint32_t per_cell, bool uplink)
   /* Geometry (wideband SINR without fading, every cell on every RB): the
    * CDF 3GPP calibrations compare first (TR 38.802 Annex A.2). */
   for (uint32_t u = 0; u < nu; u++)
-    tp[u] = ws_medium_wideband_sinr_db(m, u, ws_cellnet_ue_get_stats(cn, u)->cell);
+    tp[u] = ws_medium_wideband_sinr_db(m, u, ws_cellnet_ue_get_stats(cn, u)->cell, NULL);
   double geo5 = quantile(tp, nu, 0.05), geo50 = quantile(tp, nu, 0.5);
   double ul_ue5 = NAN;
   if (uplink) {

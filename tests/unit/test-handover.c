@@ -549,7 +549,7 @@ drive(double hys_db, double off_db, ws_time ttt_ns, double *t_star_s)
     double rsrp[2] = {ws_medium_rsrp_dbm(m, 0, 0), ws_medium_rsrp_dbm(m, 0, 1)};
     uint32_t target;
     ws_handover_decision d =
-      ws_handover_measure(h, t, rsrp, NULL, ws_medium_wideband_sinr_db(m, 0, 0), &target);
+      ws_handover_measure(h, t, rsrp, NULL, ws_medium_wideband_sinr_db(m, 0, 0, NULL), &target);
     g_assert_cmpint(d, !=, WS_HO_RLF);
     if (d == WS_HO_HANDOVER) {
       g_assert_cmpuint(target, ==, 1);

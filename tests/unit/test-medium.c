@@ -106,7 +106,7 @@ test_single_cell(void)
     g_assert_cmpfloat_with_epsilon(db(sinr[r]), rx - noise, TOL_DB);
     g_assert_cmpfloat_with_epsilon(db(rx_mw[r]), rx, TOL_DB);
   }
-  g_assert_cmpfloat_with_epsilon(ws_medium_wideband_sinr_db(m, 0, 0), rx - noise, TOL_DB);
+  g_assert_cmpfloat_with_epsilon(ws_medium_wideband_sinr_db(m, 0, 0, NULL), rx - noise, TOL_DB);
   g_assert_cmpfloat_with_epsilon(ws_medium_mean_sinr_db(sinr, N_RB), rx - noise, TOL_DB);
   /* 10 MHz at mu = 0: 50 RBs, 9 subbands of 6 (TS 36.213 Table 7.2.1-3). */
   g_assert_cmpuint(ws_medium_n_subbands(m), ==, 9);
@@ -140,7 +140,7 @@ test_two_cells(void)
   /* S/(S+N) is just below 0 dB here (S >> N). */
   g_assert_cmpfloat(db(sinr[0]), <, 0);
   g_assert_cmpfloat(db(sinr[0]), >, -0.01);
-  g_assert_cmpfloat_with_epsilon(ws_medium_wideband_sinr_db(m, 0, 1), db(s / (s + n)), TOL_DB);
+  g_assert_cmpfloat_with_epsilon(ws_medium_wideband_sinr_db(m, 0, 1, NULL), db(s / (s + n)), TOL_DB);
 
   /* Cell B idle: the SNR. Then active on RBs 0..9 and 40..49 only. */
   uint64_t active[2 * WS_MEDIUM_RB_WORDS(N_RB)];
