@@ -166,5 +166,10 @@ double ws_medium_mean_sinr_db(const double *sinr_lin, uint32_t n);
  * NULL: all) at full load plus noise; no fading, no culling. NAN when the
  * cell itself is off. After build. */
 double ws_medium_rsrq_db(const ws_medium *m, uint32_t ue, uint32_t cell, const bool *on);
+/* The RSRP (dBm) and RSRQ (dB) of every cell at ue, with the cells that are
+ * on (on NULL: all): rsrp_dbm[n_cells], rsrq_db[n_cells], NAN for a cell
+ * that is off. One pass: what a measurement round needs. */
+void ws_medium_measure(const ws_medium *m, uint32_t ue, const bool *on, double *rsrp_dbm,
+                       double *rsrq_db);
 
 #endif

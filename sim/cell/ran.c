@@ -433,10 +433,7 @@ void ws_ran_measure(ws_ran *ran) {
     if (u->in_handover || u->out_of_service || serving < 0) continue;
     /* Large-scale RSRP (TS 36.214 5.1.1) and RSRQ (5.1.3) of each cell
      * that is on, and the serving cell's wideband SINR against those. */
-    for (uint32_t c = 0; c < ran->n_cells; c++) {
-      ran->rsrp[c] = on[c] ? ws_medium_rsrp_dbm(ran->m, i, c) : NAN;
-      ran->rsrq[c] = ws_medium_rsrq_db(ran->m, i, c, on);
-    }
+    ws_medium_measure(ran->m, i, on, ran->rsrp, ran->rsrq);
     double sinr_db = ws_medium_wideband_sinr_db(ran->m, i, (uint32_t)serving, on);
     uint32_t target = 0;
     ws_handover_decision d = ws_handover_measure(u->ho, now, ran->rsrp, ran->rsrq, sinr_db, &target);

@@ -821,6 +821,19 @@ ws_medium_probe(const ws_medium *m, double x_m, double y_m, double height_m, con
   *sinr_db = 10 * log10(best_mw / (noise_mw + total_mw - best_mw));
 }
 
+/* RSSI per RB of a UE (TS 36.214 5.1.3): its noise plus every cell that
+ * is on at full load. */
+static double
+rssi_rb_mw(const ws_medium *m, uint32_t ue, const bool *on)
+{
+  size_t row = (size_t)ue * m->nc;
+  double rssi = g_array_index(m->ues, medium_ue, ue).noise_rb_mw;
+  for (uint32_t c = 0; c < m->nc; c++)
+    if (!on || on[c])
+      rssi += m->dl_rb_mw[row + c];
+  return rssi;
+}
+
 /* RSRQ at full load, TS 36.214 5.1.3: N x RSRP / RSSI over N RBs. Every RE
  * of every cell that is on carries power, so RSSI = N (sum of the per-RB
  * powers + noise per RB) and RSRP = P_RB / 12: RSRQ = P_RB / (12 (sum +
@@ -832,11 +845,21 @@ ws_medium_rsrq_db(const ws_medium *m, uint32_t ue, uint32_t cell, const bool *on
   if (on && !on[cell])
     return NAN;
   size_t row = (size_t)ue * m->nc;
-  double rssi_rb_mw = g_array_index(m->ues, medium_ue, ue).noise_rb_mw;
-  for (uint32_t c = 0; c < m->nc; c++)
-    if (!on || on[c])
-      rssi_rb_mw += m->dl_rb_mw[row + c];
-  return 10 * log10(m->dl_rb_mw[row + cell] / (12.0 * rssi_rb_mw));
+  return 10 * log10(m->dl_rb_mw[row + cell] / (12.0 * rssi_rb_mw(m, ue, on)));
+}
+
+/* Every cell's RSRP and RSRQ at once; see medium.h. */
+void
+ws_medium_measure(const ws_medium *m, uint32_t ue, const bool *on, double *rsrp_dbm, double *rsrq_db)
+{
+  g_return_if_fail(m != NULL && m->built && ue < m->nu && rsrp_dbm != NULL && rsrq_db != NULL);
+  size_t row = (size_t)ue * m->nc;
+  double rssi = 12.0 * rssi_rb_mw(m, ue, on);
+  for (uint32_t c = 0; c < m->nc; c++) {
+    bool off = on && !on[c];
+    rsrp_dbm[c] = off ? NAN : ws_medium_rsrp_dbm(m, ue, c);
+    rsrq_db[c] = off ? NAN : 10 * log10(m->dl_rb_mw[row + c] / rssi);
+  }
 }
 
 /* A UE's position as last given; see medium.h. */

@@ -517,6 +517,14 @@ test_rsrq(void)
   g_assert_cmpfloat_with_epsilon(ws_medium_rsrq_db(m, 0, 0, NULL),
                                  ws_medium_rsrp_dbm(m, 0, 0) + 10 * log10(N_RB) - rssi_dbm,
                                  TOL_DB);
+  /* The one-pass measurement of a round gives the same, NAN for a cell off. */
+  double rsrp[2], rsrq[2];
+  ws_medium_measure(m, 0, a_only, rsrp, rsrq);
+  g_assert_cmpfloat(rsrp[0], ==, ws_medium_rsrp_dbm(m, 0, 0));
+  g_assert_cmpfloat(rsrq[0], ==, ws_medium_rsrq_db(m, 0, 0, a_only));
+  g_assert_true(isnan(rsrp[1]) && isnan(rsrq[1]));
+  ws_medium_measure(m, 0, NULL, rsrp, rsrq);
+  g_assert_cmpfloat(rsrq[1], ==, ws_medium_rsrq_db(m, 0, 1, NULL));
   ws_medium_free(m);
 }
 
