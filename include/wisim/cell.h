@@ -274,6 +274,8 @@ double ws_cellnet_cell_throughput_bps(const ws_cellnet *cn, uint32_t cell); /* d
 double ws_cellnet_cell_ul_rb_utilisation(const ws_cellnet *cn, uint32_t cell);
 double ws_cellnet_cell_ul_throughput_bps(const ws_cellnet *cn, uint32_t cell);
 double ws_cellnet_cell_bler(const ws_cellnet *cn, uint32_t cell);
+/* The share of the slots since the last reset in which the cell was on. */
+double ws_cellnet_cell_on_fraction(const ws_cellnet *cn, uint32_t cell);
 /* decoded TB bits / (time x channel bandwidth), bit/s/Hz. */
 double ws_cellnet_cell_spectral_efficiency(const ws_cellnet *cn, uint32_t cell);
 

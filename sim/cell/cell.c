@@ -1304,6 +1304,14 @@ ws_cellnet_cell_ul_throughput_bps(const ws_cellnet *cn, uint32_t cell)
 }
 
 double
+ws_cellnet_cell_on_fraction(const ws_cellnet *cn, uint32_t cell)
+{
+  /* A cell has RBs available exactly in the slots it is on. */
+  const ws_cellnet_cell_stats *s = &cn->cells[cell].st;
+  return s->slots ? (double)s->rbs_available / ((double)s->slots * cn->n_rb) : NAN;
+}
+
+double
 ws_cellnet_cell_bler(const ws_cellnet *cn, uint32_t cell)
 {
   const ws_cellnet_cell_stats *s = &cn->cells[cell].st;

@@ -43,8 +43,6 @@ typedef struct {
   const ws_layout *layout; /* its layout, NULL for a [cell] */
   uint32_t layout_index;   /* index in its layout */
   double x_m, y_m, azimuth_deg; /* NAN azimuth: omni */
-  ws_time off_since_ns; /* -1 while on */
-  ws_time off_ns;       /* time off since the last reset */
 } wr_cell;
 
 typedef struct {
@@ -107,7 +105,6 @@ struct ws_world_radio {
   GPtrArray *events;    /* wr_event *, owned */
   wr_ue_prev *ue_prev;
   wr_cell_prev *cell_prev;
-  ws_time reset_ns;     /* start of the measured window */
   ws_time warmup_ns, duration_ns;
   ws_cell_stats *cell_rows;
   ws_ue_stats *ue_rows;
@@ -162,7 +159,7 @@ static void add_layout_cells(ws_world_radio *r, const ws_group *g, GString *erro
                     .x_m = lcell->x_m,
                     .y_m = lcell->y_m,
                     .azimuth_deg = sectors > 1 ? lcell->azimuth_deg : NAN,
-                    .off_since_ns = -1};
+};
     g_array_append_val(r->cells, cell);
   }
   if (sectors > 1 && ws_group_has(g, "azimuth"))
@@ -705,7 +702,7 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
       double xy[2] = {0, 0};
       ws_group_coords(g, "position", xy, 2);
       wr_cell c = {.name = g_strdup(ws_group_name(g)), .g = g, .site = -1, .x_m = xy[0],
-                   .y_m = xy[1], .off_since_ns = -1};
+                   .y_m = xy[1]};
       c.azimuth_deg = !strcmp(ws_group_enum(g, "antenna"), "sector")
                           ? ws_group_quantity(g, "azimuth").value
                           : NAN;
@@ -995,15 +992,8 @@ bool ws_world_radio_full_buffer(ws_world_radio *r, const ws_scenario *sc, const 
 }
 
 static void cell_event(ws_sim *sim, void *ctx) {
+  (void)sim;
   wr_event *e = ctx;
-  wr_cell *c = &g_array_index(e->r->cells, wr_cell, e->cell);
-  ws_time now = ws_sim_now(sim);
-  if (e->on && c->off_since_ns >= 0) {
-    c->off_ns += now - c->off_since_ns;
-    c->off_since_ns = -1;
-  } else if (!e->on && c->off_since_ns < 0) {
-    c->off_since_ns = now;
-  }
   ws_ran_set_cell_on(e->r->ran, e->cell, e->on);
 }
 
@@ -1068,8 +1058,6 @@ static void credit_full_buffer(ws_world_radio *r) {
 void ws_world_radio_warmup(ws_world_radio *r) {
   g_return_if_fail(r != NULL);
   ws_ran_reset_stats(r->ran);
-  ws_time now = ws_sim_now(r->sim);
-  r->reset_ns = now;
   for (unsigned i = 0; i < r->fb->len; i++) g_array_index(r->fb, wr_fb, i).prev_bits = 0;
   for (unsigned u = 0; u < r->ues->len; u++) {
     wr_ue_prev *p = &r->ue_prev[u];
@@ -1079,9 +1067,6 @@ void ws_world_radio_warmup(ws_world_radio *r) {
   for (unsigned c = 0; c < r->cells->len; c++) {
     wr_cell_prev *p = &r->cell_prev[c];
     p->rbs_used = p->rbs_available = p->bits = 0;
-    wr_cell *cell = &g_array_index(r->cells, wr_cell, c);
-    cell->off_ns = 0;
-    if (cell->off_since_ns >= 0) cell->off_since_ns = now;
   }
 }
 
@@ -1187,11 +1172,9 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
   ws_ran_finish(r->ran, end);
   credit_full_buffer(r);
   ws_cellnet *cn = ws_ran_cellnet(r->ran);
-  double window_s = ws_time_to_s(MAX(end - r->reset_ns, 0));
   r->cell_rows = g_new0(ws_cell_stats, r->cells->len + 1);
   for (unsigned c = 0; c < r->cells->len; c++) {
     wr_cell *cell = &g_array_index(r->cells, wr_cell, c);
-    if (cell->off_since_ns >= 0) cell->off_ns += end - MAX(cell->off_since_ns, r->reset_ns);
     const ws_cellnet_cell_stats *s = ws_cellnet_cell_get_stats(cn, c);
     ws_cell_stats *row = &r->cell_rows[c];
     row->name = cell->name;
@@ -1211,7 +1194,7 @@ void ws_world_radio_finish(ws_world_radio *r, ws_time end) {
     row->spectral_efficiency_ul = row->throughput_ul_bps / row->bandwidth_hz;
     row->bler_dl = ws_cellnet_cell_bler(cn, c);
     row->harq_retx_dl = s->retx;
-    row->on_fraction = window_s > 0 ? 1.0 - ws_time_to_s(cell->off_ns) / window_s : NAN;
+    row->on_fraction = ws_cellnet_cell_on_fraction(cn, c);
   }
   r->ue_rows = g_new0(ws_ue_stats, r->ues->len + 1);
   for (unsigned u = 0; u < r->ues->len; u++) {
