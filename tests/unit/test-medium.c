@@ -558,6 +558,52 @@ test_site_shared_draws(void)
   ws_medium_free(m);
 }
 
+/* The LOS state along a path (TR 38.901 7.6.3.3, redrawn each time a UE
+ * is 50 m from its last draw, UMa). 400 UEs walk 60 m along x = 70 m past a
+ * site (from y = -30 to +30: P_LOS 0.50 at the start, 0.47 at the end): one
+ * redraw each, so the state changes for a fraction p1 (1 - p2) + p2 (1 -
+ * p1) ~ 0.50 of them (a state kept along the path would give 0; binomial
+ * sd 0.025: bounds 0.35..0.65 are 6 sd); within the first 50 m nothing
+ * changes; and the two co-sited sectors always agree. */
+static void
+test_los_along_path(void)
+{
+  enum { N = 400 };
+  ws_medium_config cfg;
+  ws_medium_config_default(&cfg);
+  ws_pathloss_params_default(&cfg.pathloss, WS_PATHLOSS_3GPP_UMA);
+  cfg.move_threshold_m = 0;
+  ws_medium *m = ws_medium_new(&cfg, NULL);
+  ws_medium_cell c[2] = {mk_cell("s/0", 0, 0, 0), mk_cell("s/1", 0, 0, 0)};
+  for (int i = 0; i < 2; i++)
+    ws_medium_add_cell(m, &c[i]);
+  for (int u = 0; u < N; u++) {
+    char name[16];
+    g_snprintf(name, sizeof name, "w%d", u);
+    ws_medium_ue ue = mk_ue(name, 70, -30);
+    ws_medium_add_ue(m, &ue);
+  }
+  ws_medium_build(m, 0);
+  bool first[N];
+  for (uint32_t u = 0; u < N; u++)
+    first[u] = ws_medium_los(m, u, 0);
+  unsigned changed = 0;
+  for (int step = 1; step <= 60; step++) {
+    for (uint32_t u = 0; u < N; u++) {
+      ws_medium_move_ue(m, u, 70, -30 + step, 1, (int64_t)step * 1000000000);
+      g_assert_true(ws_medium_los(m, u, 1) == ws_medium_los(m, u, 0));
+      if (step <= 50)
+        g_assert_true(ws_medium_los(m, u, 0) == first[u]);
+    }
+  }
+  for (uint32_t u = 0; u < N; u++)
+    changed += ws_medium_los(m, u, 0) != first[u];
+  g_test_message("LOS state changed for %u of %d UEs after 60 m", changed, N);
+  g_assert_cmpfloat((double)changed / N, >, 0.35);
+  g_assert_cmpfloat((double)changed / N, <, 0.65);
+  ws_medium_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -575,5 +621,6 @@ main(int argc, char **argv)
   g_test_add_func("/medium/fading-term", test_fading_term);
   g_test_add_func("/medium/determinism", test_determinism);
   g_test_add_func("/medium/site-shared-draws", test_site_shared_draws);
+  g_test_add_func("/medium/los-along-path", test_los_along_path);
   return g_test_run();
 }
