@@ -92,7 +92,6 @@ struct ws_world_radio {
   ws_ran *ran;
   ws_phy_carrier carrier;
   bool uplink;
-  GHashTable *ue_nodes; /* ws_node * -> ue index + 1 */
   GPtrArray *mob_traces; /* ws_mobility_trace *, owned */
   GPtrArray *mob_bufs;  /* waypoint arrays, owned */
   bool mobile;          /* some UE moves */
@@ -687,7 +686,6 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   r->layouts = g_ptr_array_new_with_free_func((GDestroyNotify)ws_layout_free);
   r->fb = g_array_new(FALSE, TRUE, sizeof(wr_fb));
   r->events = g_ptr_array_new_with_free_func(g_free);
-  r->ue_nodes = g_hash_table_new(g_direct_hash, g_direct_equal);
   r->mob_traces = g_ptr_array_new_with_free_func((GDestroyNotify)ws_mobility_trace_free);
   r->mob_bufs = g_ptr_array_new_with_free_func(g_free);
   r->handovers = g_array_new(FALSE, TRUE, sizeof(ws_handover_row));
@@ -843,12 +841,8 @@ ws_world_radio *ws_world_radio_new(ws_sim *sim, const ws_scenario *sc, ws_net *n
   if (errors->len != before) return r;
   for (unsigned u = 0; u < r->ues->len; u++) {
     const wr_ue *ue = &g_array_index(r->ues, wr_ue, u);
-    ws_node *n = ws_ran_add_ue(r->ran, u, ue->name);
-    if (!n) {
+    if (!ws_ran_add_ue(r->ran, u, ue->name))
       ws_world_error(errors, sc, ue->g, NULL, "the name %s is already taken", ue->name);
-      continue;
-    }
-    g_hash_table_insert(r->ue_nodes, n, GUINT_TO_POINTER(u + 1));
   }
   /* Mobility management runs with a [handover] group or moving UEs;
    * static UEs without one keep their first cell (docs/handover.md). */
@@ -911,7 +905,6 @@ void ws_world_radio_free(ws_world_radio *r) {
   g_ptr_array_free(r->layouts, TRUE);
   g_array_free(r->fb, TRUE);
   g_ptr_array_free(r->events, TRUE);
-  g_hash_table_destroy(r->ue_nodes);
   g_free(r->ue_prev);
   g_free(r->cell_prev);
   g_free(r->cell_rows);
@@ -923,8 +916,9 @@ void ws_world_radio_free(ws_world_radio *r) {
   g_free(r);
 }
 
+/* The UE of a node, -1 for another node (or before the RAN exists). */
 static int32_t ue_of(const ws_world_radio *r, const ws_node *n) {
-  return (int32_t)GPOINTER_TO_UINT(g_hash_table_lookup(r->ue_nodes, n)) - 1;
+  return r->ran ? ws_ran_ue_of_node(r->ran, n) : -1;
 }
 
 bool ws_world_radio_is_ue(const ws_world_radio *r, const ws_node *n) {
