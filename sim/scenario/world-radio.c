@@ -565,24 +565,32 @@ static void check_validity(ws_world_radio *r, const ws_medium_config *mc,
   g_hash_table_destroy(seen);
 }
 
-/* Does any flow need the uplink: a UE that sends, or one that answers
- * (TCP acknowledgements, echo replies, responses)? */
+/* True when flow g's receiver sends packets back: TCP acknowledgements,
+ * echo replies, responses. */
+static bool flow_answers(const ws_group *g) {
+  const char *type = ws_group_enum(g, "type");
+  return !strcmp(ws_group_enum(g, "transport"), "tcp") || !strcmp(type, "ping") ||
+         !strcmp(type, "request-response");
+}
+
+/* True when one of the members that ref (may be NULL) names is a key of set. */
+static bool ref_meets(const ws_scenario *sc, const char *ref, GHashTable *set) {
+  if (!ref) return false;
+  char **names = ws_scenario_expand(sc, ref);
+  bool hit = false;
+  for (char **n = names; n && *n && !hit; n++) hit = g_hash_table_contains(set, *n);
+  g_strfreev(names);
+  return hit;
+}
+
+/* Does any flow need the uplink: a UE that sends, or one that answers? */
 static bool needs_uplink(const ws_world_radio *r, GHashTable *ue_names) {
   for (unsigned i = 0; i < ws_scenario_n_groups(r->sc); i++) {
     const ws_group *g = ws_scenario_group(r->sc, i);
     if (strcmp(ws_group_kind(g), "flow") != 0) continue;
-    const char *type = ws_group_enum(g, "type"), *transport = ws_group_enum(g, "transport");
-    bool answers = !strcmp(transport, "tcp") || !strcmp(type, "ping") ||
-                   !strcmp(type, "request-response");
-    const char *ends[2] = {ws_group_string(g, "from"), ws_group_string(g, "to")};
-    for (int e = 0; e < 2; e++) {
-      if (!ends[e] || (e == 1 && !answers)) continue;
-      char **names = ws_scenario_expand(r->sc, ends[e]);
-      bool ue = false;
-      for (char **n = names; n && *n && !ue; n++) ue = g_hash_table_contains(ue_names, *n);
-      g_strfreev(names);
-      if (ue) return true;
-    }
+    if (ref_meets(r->sc, ws_group_string(g, "from"), ue_names) ||
+        (flow_answers(g) && ref_meets(r->sc, ws_group_string(g, "to"), ue_names)))
+      return true;
   }
   return false;
 }
@@ -930,26 +938,21 @@ bool ws_world_radio_is_ue(const ws_world_radio *r, const ws_node *n) {
  * is never empty, so there is no room for packets (TCP acknowledgements and
  * replies count on the way back). */
 static const ws_group *packet_flow_sharing(const ws_world_radio *r, const char *name, bool dl) {
-  for (unsigned i = 0; i < ws_scenario_n_groups(r->sc); i++) {
+  GHashTable *ue = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_add(ue, (char *)name);
+  const ws_group *found = NULL;
+  for (unsigned i = 0; i < ws_scenario_n_groups(r->sc) && !found; i++) {
     const ws_group *g = ws_scenario_group(r->sc, i);
-    if (strcmp(ws_group_kind(g), "flow") != 0) continue;
-    const char *type = ws_group_enum(g, "type");
-    if (!strcmp(type, "full-buffer")) continue;
-    bool answers = !strcmp(ws_group_enum(g, "transport"), "tcp") || !strcmp(type, "ping") ||
-                   !strcmp(type, "request-response");
-    const char *ends[2] = {ws_group_string(g, "to"), ws_group_string(g, "from")};
-    for (int e = 0; e < 2; e++) {
-      /* dl: packets reach the UE as the flow's `to`, or as answers to its `from` */
-      bool uses = dl ? (e == 0 || answers) : (e == 1 || answers);
-      if (!uses || !ends[e]) continue;
-      char **names = ws_scenario_expand(r->sc, ends[e]);
-      bool hit = false;
-      for (char **n = names; n && *n && !hit; n++) hit = !strcmp(*n, name);
-      g_strfreev(names);
-      if (hit) return g;
-    }
+    if (strcmp(ws_group_kind(g), "flow") != 0 || !strcmp(ws_group_enum(g, "type"), "full-buffer"))
+      continue;
+    /* dl: packets reach the UE as the flow's `to`, or as answers to its `from` */
+    const char *toward = ws_group_string(g, dl ? "to" : "from");
+    const char *away = ws_group_string(g, dl ? "from" : "to");
+    if (ref_meets(r->sc, toward, ue) || (flow_answers(g) && ref_meets(r->sc, away, ue)))
+      found = g;
   }
-  return NULL;
+  g_hash_table_destroy(ue);
+  return found;
 }
 
 bool ws_world_radio_full_buffer(ws_world_radio *r, const ws_scenario *sc, const ws_group *g,
